@@ -40,6 +40,14 @@ public abstract class Module {
         return Collections.unmodifiableMap(all);
     }
 
+    /**
+     * Turns gradient tracking of every loaded parameter on, for training, or off, for inference (the default: a
+     * loaded model builds no autograd graph).
+     */
+    public final void requireGradients(boolean required) {
+        namedParameters().values().forEach(parameter -> parameter.array().setRequiresGradient(required));
+    }
+
     private void collect(String prefix, Map<String, Parameter> into) {
         parameters.forEach((name, parameter) -> into.put(prefix + name, parameter));
         children.forEach((name, module) -> module.collect(prefix + name + ".", into));
