@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.kiln.worker.model.safetensors.SafetensorsFile;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +21,31 @@ public interface TensorSource {
 
     /** Where the tensors come from, for error messages. */
     String description();
+
+    /** The tensors of an open safetensors file, memory-mapped and loaded one at a time. */
+    static TensorSource of(SafetensorsFile file) {
+        return new TensorSource() {
+            @Override
+            public Set<String> keys() {
+                return file.names();
+            }
+
+            @Override
+            public Shape shape(String key) {
+                return file.info(key).shape();
+            }
+
+            @Override
+            public NDArray load(String key, NDManager manager, DataType dtype) {
+                return file.load(key, manager, dtype);
+            }
+
+            @Override
+            public String description() {
+                return file.path().toString();
+            }
+        };
+    }
 
     /** Tensors already in memory, keyed by name. */
     static TensorSource of(String description, Map<String, NDArray> tensors) {

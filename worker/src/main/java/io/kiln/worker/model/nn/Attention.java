@@ -7,8 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Multi-head scaled dot-product attention, diffusers' {@code Attention}: {@code softmax(Q·Kᵀ/√H)·V} with projections
- * {@code to_q}, {@code to_k}, {@code to_v} (no bias) and {@code to_out.0}. Self-attention when no context is given,
- * cross-attention to the text otherwise.
+ * {@code to_q}, {@code to_k}, {@code to_v} (without bias in the UNet) and {@code to_out.0}. Self-attention when no
+ * context is given, cross-attention to the text otherwise.
  *
  * <p>Shapes: B batch, T query tokens, S key tokens, N heads, H head size, C = N·H.
  */
@@ -22,10 +22,19 @@ public class Attention extends Module {
     private final AttentionSlicing slicing;
 
     public Attention(long queryDim, long contextDim, int heads, long headDim, AttentionSlicing slicing) {
+        this(queryDim, contextDim, heads, headDim, false, slicing);
+    }
+
+    /**
+     * @param projectionBias whether {@code to_q}, {@code to_k} and {@code to_v} carry a bias, as in the VAE's
+     *     mid-block attention (diffusers' {@code bias=True})
+     */
+    public Attention(
+            long queryDim, long contextDim, int heads, long headDim, boolean projectionBias, AttentionSlicing slicing) {
         long inner = heads * headDim;
-        this.toQ = child("to_q", new Linear(queryDim, inner, false));
-        this.toK = child("to_k", new Linear(contextDim, inner, false));
-        this.toV = child("to_v", new Linear(contextDim, inner, false));
+        this.toQ = child("to_q", new Linear(queryDim, inner, projectionBias));
+        this.toK = child("to_k", new Linear(contextDim, inner, projectionBias));
+        this.toV = child("to_v", new Linear(contextDim, inner, projectionBias));
         this.toOut = child("to_out", new ModuleList<>(1, i -> new Linear(inner, queryDim, true)))
                 .get(0);
         this.heads = heads;

@@ -1,5 +1,7 @@
 package io.kiln.worker.model.nn;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,6 +48,17 @@ public abstract class Module {
      */
     public final void requireGradients(boolean required) {
         namedParameters().values().forEach(parameter -> parameter.array().setRequiresGradient(required));
+    }
+
+    /**
+     * Fills every parameter with N(0, 0.02²) noise in {@code manager}: a model of the right shape for benchmarks,
+     * where only the arithmetic matters.
+     */
+    public final void initializeRandomly(NDManager manager, DataType dtype) {
+        namedParameters()
+                .values()
+                .forEach(parameter -> parameter.set(manager.randomNormal(0, 0.02f, parameter.shape(), DataType.FLOAT32)
+                        .toType(dtype, false)));
     }
 
     private void collect(String prefix, Map<String, Parameter> into) {

@@ -58,6 +58,25 @@ public record UNetConfig(
         }
     }
 
+    /** Stable Diffusion 1.5's UNet (860 M parameters), for benchmarks with random weights. */
+    public static UNetConfig sd15() {
+        return new UNetConfig(
+                4,
+                4,
+                List.of(320, 640, 1280, 1280),
+                List.of(true, true, true, false),
+                2,
+                8,
+                1,
+                768,
+                32,
+                1e-5f,
+                false,
+                true,
+                0,
+                64);
+    }
+
     /** The width of the timestep embedding: four times the first block's channels. */
     public int timeEmbeddingDim() {
         return blockOutChannels.get(0) * 4;
