@@ -15,6 +15,8 @@ import io.kiln.worker.model.unet.UNet2DConditionModel;
 import io.kiln.worker.model.unet.UNetConfig;
 import io.kiln.worker.model.vae.AutoencoderKL;
 import io.kiln.worker.model.vae.AutoencoderKLConfig;
+import io.kiln.worker.sampling.Sampler;
+import io.kiln.worker.sampling.SchedulerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Loads the checkpoints users already have: a diffusers folder ({@code model_index.json}, {@code unet/},
@@ -66,8 +69,17 @@ public final class ModelLoader {
             loadFile(unet, weightsFile(folder.resolve("unet"), "diffusion_pytorch_model"), weights, options);
             loadFile(vae, weightsFile(folder.resolve("vae"), "diffusion_pytorch_model"), weights, options);
             ClipTokenizer tokenizer = ClipTokenizer.load(folder.resolve("tokenizer"));
+            Path scheduler = folder.resolve("scheduler/scheduler_config.json");
             return new StableDiffusionModel(
-                    folder.getFileName().toString(), tokenizer, textEncoder, unet, vae, options, weights);
+                    folder.getFileName().toString(),
+                    tokenizer,
+                    textEncoder,
+                    unet,
+                    vae,
+                    SchedulerConfig.read(scheduler),
+                    shippedSampler(scheduler),
+                    options,
+                    weights);
         } catch (RuntimeException | IOException e) {
             weights.close();
             throw e;
@@ -109,8 +121,17 @@ public final class ModelLoader {
             StateDictLoader.load(unet, original.unet(), weights, options.dtype());
             StateDictLoader.load(vae, original.vae(), weights, options.dtype());
             String name = checkpoint.getFileName().toString().replaceFirst("\\.safetensors$", "");
+            // An original checkpoint records no sampler: SD 1.x's own schedule and PLMS, as its yaml's DDPM implies.
             return new StableDiffusionModel(
-                    name, ClipTokenizer.load(tokenizerDir), textEncoder, unet, vae, options, weights);
+                    name,
+                    ClipTokenizer.load(tokenizerDir),
+                    textEncoder,
+                    unet,
+                    vae,
+                    SchedulerConfig.stableDiffusion(),
+                    Sampler.PLMS,
+                    options,
+                    weights);
         } catch (RuntimeException | IOException e) {
             weights.close();
             throw e;
@@ -121,6 +142,22 @@ public final class ModelLoader {
         try (SafetensorsFile tensors = SafetensorsFile.open(file)) {
             StateDictLoader.load(module, TensorSource.of(tensors), weights, options.dtype());
         }
+    }
+
+    /** The sampler a diffusers folder ships, by its scheduler's class; PLMS where Kiln has no such class. */
+    private static Sampler shippedSampler(Path schedulerConfig) throws IOException {
+        String className = JsonMapper.shared()
+                .readTree(Files.readString(schedulerConfig))
+                .path("_class_name")
+                .asString("PNDMScheduler");
+        return switch (className) {
+            case "DDIMScheduler" -> Sampler.DDIM;
+            case "DDPMScheduler" -> Sampler.DDPM;
+            case "EulerDiscreteScheduler" -> Sampler.EULER;
+            case "EulerAncestralDiscreteScheduler" -> Sampler.EULER_ANCESTRAL;
+            case "DPMSolverMultistepScheduler" -> Sampler.DPMPP_2M;
+            default -> Sampler.PLMS;
+        };
     }
 
     /** A component's weights: diffusers writes {@code <name>.safetensors}, fp16 variants {@code <name>.fp16.…}. */

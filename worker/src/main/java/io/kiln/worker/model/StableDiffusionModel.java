@@ -5,6 +5,8 @@ import io.kiln.worker.model.clip.CLIPTextModel;
 import io.kiln.worker.model.tokenizer.ClipTokenizer;
 import io.kiln.worker.model.unet.UNet2DConditionModel;
 import io.kiln.worker.model.vae.AutoencoderKL;
+import io.kiln.worker.sampling.Sampler;
+import io.kiln.worker.sampling.SchedulerConfig;
 
 /**
  * A loaded Stable Diffusion 1.x model: tokenizer, text encoder, UNet and VAE, with their weights in one manager.
@@ -16,6 +18,8 @@ public final class StableDiffusionModel implements AutoCloseable {
     private final CLIPTextModel textEncoder;
     private final UNet2DConditionModel unet;
     private final AutoencoderKL vae;
+    private final SchedulerConfig schedulerConfig;
+    private final Sampler defaultSampler;
     private final ModelOptions options;
     private final NDManager weights;
 
@@ -25,6 +29,8 @@ public final class StableDiffusionModel implements AutoCloseable {
             CLIPTextModel textEncoder,
             UNet2DConditionModel unet,
             AutoencoderKL vae,
+            SchedulerConfig schedulerConfig,
+            Sampler defaultSampler,
             ModelOptions options,
             NDManager weights) {
         this.name = name;
@@ -32,6 +38,8 @@ public final class StableDiffusionModel implements AutoCloseable {
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vae = vae;
+        this.schedulerConfig = schedulerConfig;
+        this.defaultSampler = defaultSampler;
         this.options = options;
         this.weights = weights;
     }
@@ -55,6 +63,16 @@ public final class StableDiffusionModel implements AutoCloseable {
 
     public AutoencoderKL vae() {
         return vae;
+    }
+
+    /** The noise schedule the model was trained with, which every sampler is built from. */
+    public SchedulerConfig schedulerConfig() {
+        return schedulerConfig;
+    }
+
+    /** The sampler the checkpoint ships (PLMS for SD 1.5), used when a request names none. */
+    public Sampler defaultSampler() {
+        return defaultSampler;
     }
 
     public ModelOptions options() {

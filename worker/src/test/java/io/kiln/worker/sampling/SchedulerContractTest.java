@@ -33,8 +33,18 @@ class SchedulerContractTest {
                 .isInstanceOf(EulerAncestralScheduler.class);
         assertThat(Sampler.fromRequestName("dpmpp_2m").create(config)).isInstanceOf(DpmSolverMultistepScheduler.class);
         assertThat(Sampler.values())
-                .filteredOn(Sampler::isStochastic)
+                .filteredOn(sampler -> sampler.isStochastic(0))
                 .containsExactly(Sampler.DDPM, Sampler.EULER_ANCESTRAL);
+        assertThat(Sampler.DDIM.isStochastic(1)).isTrue();
+    }
+
+    @Test
+    void givesEtaToDdimAndRefusesItElsewhere() {
+        SchedulerConfig config = SchedulerConfig.stableDiffusion();
+        assertThat(Sampler.DDIM.create(config, 1)).isInstanceOf(DdimScheduler.class);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Sampler.PLMS.create(config, 0.5))
+                .withMessageContaining("eta applies to ddim only");
     }
 
     @Test
