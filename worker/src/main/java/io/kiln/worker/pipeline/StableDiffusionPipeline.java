@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.kiln.worker.model.StableDiffusionModel;
+import io.kiln.worker.model.nn.Scopes;
 import io.kiln.worker.model.tokenizer.Tokenized;
 import io.kiln.worker.sampling.NoiseSource;
 import io.kiln.worker.sampling.Scheduler;
@@ -127,7 +127,7 @@ public final class StableDiffusionPipeline {
     /** SDEdit: z_0 = E(image)·scaling, then √ᾱ_t·z_0 + √(1 − ᾱ_t)·ε at the start step (or z_0 + σ·ε). */
     private NDArray noisedInitLatents(
             RgbImage image, NoiseSource stream, Shape oneImage, Scheduler scheduler, int start, NDManager run) {
-        try (NDScope ignored = new NDScope()) {
+        return Scopes.scoped(() -> {
             NDArray pixels =
                     ImageTensors.toModelInput(image, run).toType(model.options().dtype(), false);
             var posterior = model.vae().encode(pixels); // (1, 4, h, w) mean and log-variance
@@ -135,10 +135,8 @@ public final class StableDiffusionPipeline {
             NDArray sample = posterior.sample(
                     stream.next(oneImage, run).toType(model.options().dtype(), false));
             NDArray z0 = sample.toType(DataType.FLOAT32, false).mul(model.vae().scalingFactor());
-            NDArray noised = scheduler.addNoise(z0, stream.next(oneImage, run), start); // (1, 4, h, w)
-            NDScope.unregister(noised);
-            return noised;
-        }
+            return scheduler.addNoise(z0, stream.next(oneImage, run), start); // (1, 4, h, w)
+        });
     }
 
     private NDArray denoise(
@@ -179,7 +177,7 @@ public final class StableDiffusionPipeline {
             NDArray scales,
             PipelineTrace trace) {
         boolean guided = context.getShape().get(0) == 2 * latents.getShape().get(0);
-        try (NDScope ignored = new NDScope()) {
+        return Scopes.scoped(() -> {
             NDArray input = guided ? latents.concat(latents, 0) : latents; // (2B or B, 4, h, w)
             input = scheduler.scaleModelInput(input, stepIndex);
             long rows = input.getShape().get(0);
@@ -188,27 +186,24 @@ public final class StableDiffusionPipeline {
                     .forward(input.toType(model.options().dtype(), false), t, context)
                     .toType(DataType.FLOAT32, false);
             trace.unetOutput(call, out);
-            NDArray eps = out;
-            if (guided) {
-                NDList halves = out.split(2, 0); // ε_u, ε_c: (B, 4, h, w) each
-                eps = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(scales));
+            if (!guided) {
+                return out;
             }
-            NDScope.unregister(eps);
-            return eps;
-        }
+            NDList halves = out.split(2, 0); // ε_u, ε_c: (B, 4, h, w) each
+            return halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(scales));
+        });
     }
 
     /** x = D(z / scaling), then (x + 1)/2 clamped to [0, 1], as (B, H, W, 3). */
     private NDArray decode(NDArray latents) {
-        try (NDScope ignored = new NDScope()) {
+        NDArray images = Scopes.scoped(() -> {
             NDArray z = latents.div(model.vae().scalingFactor())
                     .toType(model.options().dtype(), false);
             NDArray decoded = model.vae().decode(z).toType(DataType.FLOAT32, false); // (B, 3, H, W)
-            NDArray images = decoded.div(2).add(0.5).clip(0, 1).transpose(0, 2, 3, 1); // (B, H, W, 3)
-            NDScope.unregister(images);
-            latents.close();
-            return images;
-        }
+            return decoded.div(2).add(0.5).clip(0, 1).transpose(0, 2, 3, 1); // (B, H, W, 3)
+        });
+        latents.close();
+        return images;
     }
 
     private static List<RgbImage> toRgb(NDArray images) {

@@ -3,13 +3,13 @@ package io.kiln.worker.model.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.kiln.worker.model.nn.Container;
 import io.kiln.worker.model.nn.LayerNorm;
 import io.kiln.worker.model.nn.Module;
 import io.kiln.worker.model.nn.ModuleList;
+import io.kiln.worker.model.nn.Scopes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,12 +68,7 @@ public final class CLIPTextModel extends Module {
             throw new IllegalArgumentException(
                     "input ids must be (B, T) with T ≤ " + config.maxPositionEmbeddings() + ", got " + shape);
         }
-        try (NDScope ignored = new NDScope()) {
-            TextEncoderOutput output = encode(inputIds, outputHiddenStates);
-            NDScope.unregister(output.lastHiddenState(), output.poolerOutput());
-            output.hiddenStates().forEach(NDScope::unregister);
-            return output;
-        }
+        return Scopes.scoped(() -> encode(inputIds, outputHiddenStates), TextEncoderOutput::arrays);
     }
 
     /**

@@ -17,4 +17,12 @@ public record TextEncoderOutput(NDArray lastHiddenState, NDArray poolerOutput, L
     public TextEncoderOutput {
         hiddenStates = List.copyOf(hiddenStates);
     }
+
+    /** Every array of the output, for handing them on together. */
+    public List<NDArray> arrays() {
+        List<NDArray> all = new java.util.ArrayList<>(hiddenStates);
+        all.add(lastHiddenState);
+        all.add(poolerOutput);
+        return all;
+    }
 }

@@ -49,11 +49,13 @@ public class Attention extends Module {
 
     /** Attention of x to context: (B, T, C), (B, S, Cc) → (B, T, C). */
     public NDArray forward(NDArray x, NDArray context) {
-        long batch = x.getShape().get(0);
-        NDArray q = splitHeads(toQ.forward(x)); // (B·N, T, H)
-        NDArray k = splitHeads(toK.forward(context)); // (B·N, S, H)
-        NDArray v = splitHeads(toV.forward(context)); // (B·N, S, H)
-        return toOut.forward(mergeHeads(attend(q, k, v), batch)); // (B, T, C)
+        return Scopes.scoped(() -> {
+            long batch = x.getShape().get(0);
+            NDArray q = splitHeads(toQ.forward(x)); // (B·N, T, H)
+            NDArray k = splitHeads(toK.forward(context)); // (B·N, S, H)
+            NDArray v = splitHeads(toV.forward(context)); // (B·N, S, H)
+            return toOut.forward(mergeHeads(attend(q, k, v), batch)); // (B, T, C)
+        });
     }
 
     private NDArray attend(NDArray q, NDArray k, NDArray v) {
@@ -74,8 +76,11 @@ public class Attention extends Module {
 
     /** (B·N, t, H), (B·N, H, S), (B·N, S, H) → (B·N, t, H). */
     private NDArray weigh(NDArray q, NDArray kT, NDArray v) {
-        NDArray scores = Activations.scale(q.matMul(kT), scale); // (B·N, t, S)
-        return scores.softmax(-1).matMul(v);
+        // Scoped so that a slice's scores and weights, the largest arrays of a UNet pass, die before the next slice.
+        return Scopes.scoped(() -> {
+            NDArray scores = Activations.scale(q.matMul(kT), scale); // (B·N, t, S)
+            return scores.softmax(-1).matMul(v);
+        });
     }
 
     private NDArray splitHeads(NDArray x) {

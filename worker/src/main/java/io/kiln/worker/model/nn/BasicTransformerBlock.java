@@ -28,8 +28,10 @@ public final class BasicTransformerBlock extends Module {
 
     /** (B, T, C), context (B, S, Cc) → (B, T, C). */
     public NDArray forward(NDArray x, NDArray context) {
-        x = attn1.forward(norm1.forward(x)).add(x);
-        x = attn2.forward(norm2.forward(x), context).add(x);
-        return ff.forward(norm3.forward(x)).add(x);
+        return Scopes.scoped(() -> {
+            NDArray h = attn1.forward(norm1.forward(x)).add(x);
+            h = attn2.forward(norm2.forward(h), context).add(h);
+            return ff.forward(norm3.forward(h)).add(h);
+        });
     }
 }

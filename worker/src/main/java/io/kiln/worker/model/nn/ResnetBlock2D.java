@@ -33,13 +33,15 @@ public final class ResnetBlock2D extends Module {
 
     /** (B, in, H, W), embedding (B, E) or null → (B, out, H, W). */
     public NDArray forward(NDArray x, NDArray timeEmbedding) {
-        NDArray h = conv1.forward(Activations.silu(norm1.forward(x)));
-        if (timeEmbProj != null) {
-            NDArray t = timeEmbProj.forward(Activations.silu(timeEmbedding)); // (B, out)
-            h = h.add(t.expandDims(2).expandDims(3)); // + (B, out, 1, 1)
-        }
-        h = conv2.forward(Activations.silu(norm2.forward(h)));
-        NDArray skip = convShortcut == null ? x : convShortcut.forward(x);
-        return skip.add(h);
+        return Scopes.scoped(() -> {
+            NDArray h = conv1.forward(Activations.silu(norm1.forward(x)));
+            if (timeEmbProj != null) {
+                NDArray t = timeEmbProj.forward(Activations.silu(timeEmbedding)); // (B, out)
+                h = h.add(t.expandDims(2).expandDims(3)); // + (B, out, 1, 1)
+            }
+            h = conv2.forward(Activations.silu(norm2.forward(h)));
+            NDArray skip = convShortcut == null ? x : convShortcut.forward(x);
+            return skip.add(h);
+        });
     }
 }

@@ -39,26 +39,28 @@ public final class Transformer2D extends Module {
 
     /** (B, C, H, W), context (B, S, Cc) → (B, C, H, W). */
     public NDArray forward(NDArray x, NDArray context) {
-        long[] d = x.getShape().getShape();
-        NDArray h = norm.forward(x);
-        // A 1×1 convolution projects the map; a linear projection acts on the tokens: the same map, other layouts.
-        if (!linearProjection) {
-            h = projIn.forward(h);
-        }
-        h = h.transpose(0, 2, 3, 1).reshape(d[0], d[2] * d[3], d[1]); // (B, H·W, C)
-        if (linearProjection) {
-            h = projIn.forward(h);
-        }
-        for (BasicTransformerBlock block : blocks) {
-            h = block.forward(h, context);
-        }
-        if (linearProjection) {
-            h = projOut.forward(h);
-        }
-        h = h.reshape(d[0], d[2], d[3], d[1]).transpose(0, 3, 1, 2); // (B, C, H, W)
-        if (!linearProjection) {
-            h = projOut.forward(h);
-        }
-        return h.add(x);
+        return Scopes.scoped(() -> {
+            long[] d = x.getShape().getShape();
+            NDArray h = norm.forward(x);
+            // A 1×1 convolution projects the map; a linear projection acts on the tokens: the same map, other layouts.
+            if (!linearProjection) {
+                h = projIn.forward(h);
+            }
+            h = h.transpose(0, 2, 3, 1).reshape(d[0], d[2] * d[3], d[1]); // (B, H·W, C)
+            if (linearProjection) {
+                h = projIn.forward(h);
+            }
+            for (BasicTransformerBlock block : blocks) {
+                h = block.forward(h, context);
+            }
+            if (linearProjection) {
+                h = projOut.forward(h);
+            }
+            h = h.reshape(d[0], d[2], d[3], d[1]).transpose(0, 3, 1, 2); // (B, C, H, W)
+            if (!linearProjection) {
+                h = projOut.forward(h);
+            }
+            return h.add(x);
+        });
     }
 }

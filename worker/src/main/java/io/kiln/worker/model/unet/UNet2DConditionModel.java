@@ -1,13 +1,13 @@
 package io.kiln.worker.model.unet;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import io.kiln.worker.model.nn.Activations;
 import io.kiln.worker.model.nn.AttentionSlicing;
 import io.kiln.worker.model.nn.Conv2d;
 import io.kiln.worker.model.nn.GroupNorm;
 import io.kiln.worker.model.nn.Module;
 import io.kiln.worker.model.nn.ModuleList;
+import io.kiln.worker.model.nn.Scopes;
 import io.kiln.worker.model.nn.Transformer2D;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,11 +73,7 @@ public final class UNet2DConditionModel extends Module {
      * @return ε (B, C, h, w); every intermediate array is released
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray context) {
-        try (NDScope ignored = new NDScope()) {
-            NDArray out = denoise(sample, timesteps, context);
-            NDScope.unregister(out);
-            return out;
-        }
+        return Scopes.scoped(() -> denoise(sample, timesteps, context));
     }
 
     private NDArray denoise(NDArray sample, NDArray timesteps, NDArray context) {

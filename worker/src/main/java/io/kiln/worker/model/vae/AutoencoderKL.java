@@ -1,10 +1,11 @@
 package io.kiln.worker.model.vae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import io.kiln.worker.model.nn.AttentionSlicing;
 import io.kiln.worker.model.nn.Conv2d;
 import io.kiln.worker.model.nn.Module;
+import io.kiln.worker.model.nn.Scopes;
+import java.util.List;
 
 /**
  * The KL-regularised autoencoder of latent diffusion (Rombach et al. 2022, "High-Resolution Image Synthesis with
@@ -56,12 +57,9 @@ public final class AutoencoderKL extends Module {
      * @return the posterior over unscaled latents (B, L, h, w); every intermediate array is released
      */
     public Posterior encode(NDArray image) {
-        try (NDScope ignored = new NDScope()) {
-            NDArray moments = quantConv.forward(encoder.forward(image)); // (B, 2·L, h, w)
-            Posterior posterior = Posterior.fromMoments(moments);
-            NDScope.unregister(posterior.mean(), posterior.logvar());
-            return posterior;
-        }
+        return Scopes.scoped(
+                () -> Posterior.fromMoments(quantConv.forward(encoder.forward(image))), // (B, 2·L, h, w) moments
+                posterior -> List.of(posterior.mean(), posterior.logvar()));
     }
 
     /**
@@ -71,10 +69,6 @@ public final class AutoencoderKL extends Module {
      * @return images (B, 3, f·h, f·w), nominally in [−1, 1] but not clamped; every intermediate array is released
      */
     public NDArray decode(NDArray latents) {
-        try (NDScope ignored = new NDScope()) {
-            NDArray image = decoder.forward(postQuantConv.forward(latents)); // (B, 3, f·h, f·w)
-            NDScope.unregister(image);
-            return image;
-        }
+        return Scopes.scoped(() -> decoder.forward(postQuantConv.forward(latents))); // (B, 3, f·h, f·w)
     }
 }

@@ -2,8 +2,8 @@ package io.kiln.worker.model.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import io.kiln.worker.model.nn.Activations;
+import io.kiln.worker.model.nn.Scopes;
 
 /**
  * The encoder's approximate posterior q(z|x) = N(μ, σ²) with a diagonal covariance (Kingma and Welling 2014,
@@ -35,10 +35,6 @@ public record Posterior(NDArray mean, NDArray logvar) {
      * so that the draw can be replayed.
      */
     public NDArray sample(NDArray noise) {
-        try (NDScope ignored = new NDScope()) {
-            NDArray z = mean.add(std().mul(noise)); // (B, L, h, w)
-            NDScope.unregister(z);
-            return z;
-        }
+        return Scopes.scoped(() -> mean.add(std().mul(noise))); // (B, L, h, w)
     }
 }
