@@ -14,8 +14,16 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
-        description = "Kiln, a message-driven Stable Diffusion cluster: local infrastructure and tools.",
-        subcommands = {InfraCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        description =
+                "Kiln, a message-driven Stable Diffusion cluster: local infrastructure, model checks and benchmarks.",
+        subcommands = {
+            InfraCommand.class,
+            ValidateCommand.class,
+            CheckModelCommand.class,
+            TokenizeCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Kiln implements Runnable {
 
     /** The exit status of a command that failed for a reason other than its arguments. */
@@ -25,6 +33,8 @@ public final class Kiln implements Runnable {
     private CommandSpec spec;
 
     public static void main(String[] args) {
+        // Kiln never downloads a model or an engine: DJL must find libtorch in its Maven Central jar or fail.
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.exit(commandLine().execute(args));
     }
 
@@ -38,6 +48,7 @@ public final class Kiln implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: infra or validate");
+        throw new ParameterException(
+                spec.commandLine(), "Missing command: infra, validate, check-model, tokenize or bench");
     }
 }

@@ -17,7 +17,7 @@ class KilnTest {
         int exitCode = run("--help");
 
         assertThat(exitCode).isZero();
-        assertThat(out.toString()).contains("Usage: kiln", "infra", "validate");
+        assertThat(out.toString()).contains("Usage: kiln", "infra", "validate", "check-model", "tokenize", "bench");
     }
 
     @Test

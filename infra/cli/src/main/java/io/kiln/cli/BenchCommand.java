@@ -1,0 +1,22 @@
+package io.kiln.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln bench}: timings of the diffusion engine's modules on this machine. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Times the diffusion engine's modules on this machine.",
+        subcommands = {UNetBenchCommand.class, PipelineBenchCommand.class})
+public final class BenchCommand implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: unet or pipeline");
+    }
+}
