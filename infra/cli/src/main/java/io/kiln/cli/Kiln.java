@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             InfraCommand.class,
             ValidateCommand.class,
             CheckModelCommand.class,
+            GenerateCommand.class,
             TokenizeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
