@@ -1,5 +1,9 @@
 package io.kiln.worker.model.clip;
 
+import static io.kiln.worker.model.ConfigJson.integer;
+import static io.kiln.worker.model.ConfigJson.number;
+import static io.kiln.worker.model.ConfigJson.positive;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,33 +87,5 @@ public record CLIPTextConfig(
                 integer(c, "bos_token_id", 49406),
                 integer(c, "eos_token_id", 49407),
                 integer(c, "pad_token_id", 1));
-    }
-
-    private static int integer(JsonNode c, String field, int fallback) {
-        JsonNode value = c.path(field);
-        if (value.isMissingNode()) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new IllegalArgumentException(field + ": must be an integer, got " + value);
-        }
-        return value.intValue();
-    }
-
-    private static double number(JsonNode c, String field, double fallback) {
-        JsonNode value = c.path(field);
-        if (value.isMissingNode()) {
-            return fallback;
-        }
-        if (!value.isNumber()) {
-            throw new IllegalArgumentException(field + ": must be a number, got " + value);
-        }
-        return value.doubleValue();
-    }
-
-    private static void positive(List<String> bad, String field, int value) {
-        if (value < 1) {
-            bad.add(field + ": must be ≥ 1, got " + value);
-        }
     }
 }

@@ -1,5 +1,10 @@
 package io.kiln.worker.model.unet;
 
+import static io.kiln.worker.model.ConfigJson.bool;
+import static io.kiln.worker.model.ConfigJson.integer;
+import static io.kiln.worker.model.ConfigJson.integers;
+import static io.kiln.worker.model.ConfigJson.number;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +98,7 @@ public record UNetConfig(
     }
 
     static UNetConfig parse(JsonNode c) {
-        List<Integer> channels = ints(c.get("block_out_channels"));
+        List<Integer> channels = integers(c, "block_out_channels", List.of(320, 640, 1280, 1280));
         List<Boolean> cross = new ArrayList<>();
         for (JsonNode type : c.get("down_block_types")) {
             if (!DOWN_TYPES.contains(type.asString())) {
@@ -107,25 +112,19 @@ public record UNetConfig(
                 ? c.get("attention_head_dim")
                 : c.get("num_attention_heads");
         return new UNetConfig(
-                c.path("in_channels").asInt(4),
-                c.path("out_channels").asInt(4),
+                integer(c, "in_channels", 4),
+                integer(c, "out_channels", 4),
                 channels,
                 cross,
-                c.path("layers_per_block").asInt(2),
+                integer(c, "layers_per_block", 2),
                 heads.isArray() ? heads.get(0).asInt() : heads.asInt(8),
-                c.path("transformer_layers_per_block").asInt(1),
-                c.path("cross_attention_dim").asInt(768),
-                c.path("norm_num_groups").asInt(32),
-                (float) c.path("norm_eps").asDouble(1e-5),
-                c.path("use_linear_projection").asBoolean(false),
-                c.path("flip_sin_to_cos").asBoolean(true),
-                c.path("freq_shift").asInt(0),
-                c.path("sample_size").asInt(64));
-    }
-
-    private static List<Integer> ints(JsonNode array) {
-        List<Integer> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asInt()));
-        return values;
+                integer(c, "transformer_layers_per_block", 1),
+                integer(c, "cross_attention_dim", 768),
+                integer(c, "norm_num_groups", 32),
+                (float) number(c, "norm_eps", 1e-5),
+                bool(c, "use_linear_projection", false),
+                bool(c, "flip_sin_to_cos", true),
+                integer(c, "freq_shift", 0),
+                integer(c, "sample_size", 64));
     }
 }

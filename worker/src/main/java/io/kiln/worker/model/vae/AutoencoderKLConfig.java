@@ -1,5 +1,10 @@
 package io.kiln.worker.model.vae;
 
+import static io.kiln.worker.model.ConfigJson.integer;
+import static io.kiln.worker.model.ConfigJson.integers;
+import static io.kiln.worker.model.ConfigJson.number;
+import static io.kiln.worker.model.ConfigJson.positive;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,52 +112,6 @@ public record AutoencoderKLConfig(
             if (!type.asString("").equals(supported)) {
                 throw new IllegalArgumentException(field + ": unsupported " + type + " (supported: " + supported + ")");
             }
-        }
-    }
-
-    private static int integer(JsonNode c, String field, int fallback) {
-        JsonNode value = c.path(field);
-        if (value.isMissingNode()) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new IllegalArgumentException(field + ": must be an integer, got " + value);
-        }
-        return value.intValue();
-    }
-
-    private static List<Integer> integers(JsonNode c, String field, List<Integer> fallback) {
-        JsonNode values = c.path(field);
-        if (values.isMissingNode()) {
-            return fallback;
-        }
-        if (!values.isArray()) {
-            throw new IllegalArgumentException(field + ": must be a list of integers, got " + values);
-        }
-        List<Integer> list = new ArrayList<>();
-        for (JsonNode value : values) {
-            if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-                throw new IllegalArgumentException(field + ": must be a list of integers, got " + values);
-            }
-            list.add(value.intValue());
-        }
-        return list;
-    }
-
-    private static double number(JsonNode c, String field, double fallback) {
-        JsonNode value = c.path(field);
-        if (value.isMissingNode()) {
-            return fallback;
-        }
-        if (!value.isNumber()) {
-            throw new IllegalArgumentException(field + ": must be a number, got " + value);
-        }
-        return value.doubleValue();
-    }
-
-    private static void positive(List<String> bad, String field, int value) {
-        if (value < 1) {
-            bad.add(field + ": must be ≥ 1, got " + value);
         }
     }
 }
