@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start(LocalKafkaConfig)} returns once an admin client sees the broker in the cluster metadata.
  */
-public final class LocalKafka implements KafkaServer {
+public final class LocalKafka extends LocalServer<KafkaEndpoint> implements KafkaServer {
 
     /** How messages and logs name this server. */
     public static final String SERVER_NAME = "Kafka";
@@ -37,14 +37,8 @@ public final class LocalKafka implements KafkaServer {
 
     private static final String LOG4J_RESOURCE = "kafka-log4j2.properties";
 
-    private final ServerProcess process;
-    private final KafkaEndpoint endpoint;
-    private final Duration startupTime;
-
     private LocalKafka(ServerProcess process, KafkaEndpoint endpoint, Duration startupTime) {
-        this.process = process;
-        this.endpoint = endpoint;
-        this.startupTime = startupTime;
+        super(process, endpoint, startupTime);
     }
 
     /**
@@ -102,29 +96,6 @@ public final class LocalKafka implements KafkaServer {
     /** The detached broker whose folder is {@code directory}, if it is running. */
     public static Optional<DetachedServer> findDetached(Path directory) {
         return DetachedServer.find(new ServerHome(SERVER_NAME, directory));
-    }
-
-    @Override
-    public KafkaEndpoint endpoint() {
-        return endpoint;
-    }
-
-    public long pid() {
-        return process.pid();
-    }
-
-    /** From starting the JVM until the broker answered an admin request. */
-    public Duration startupTime() {
-        return startupTime;
-    }
-
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    @Override
-    public void close() {
-        process.stop();
     }
 
     private static Map<String, String> brokerProperties(

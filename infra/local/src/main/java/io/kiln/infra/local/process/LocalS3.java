@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start(LocalS3Config)} returns once the server answers HTTP.
  */
-public final class LocalS3 implements S3Server {
+public final class LocalS3 extends LocalServer<S3Endpoint> implements S3Server {
 
     /** How messages and logs name this server. */
     public static final String SERVER_NAME = "S3";
@@ -38,14 +38,8 @@ public final class LocalS3 implements S3Server {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalS3.class);
 
-    private final ServerProcess process;
-    private final S3Endpoint endpoint;
-    private final Duration startupTime;
-
     private LocalS3(ServerProcess process, S3Endpoint endpoint, Duration startupTime) {
-        this.process = process;
-        this.endpoint = endpoint;
-        this.startupTime = startupTime;
+        super(process, endpoint, startupTime);
     }
 
     /**
@@ -98,29 +92,6 @@ public final class LocalS3 implements S3Server {
     /** The detached server whose folder is {@code directory}, if it is running. */
     public static Optional<DetachedServer> findDetached(Path directory) {
         return DetachedServer.find(new ServerHome(SERVER_NAME, directory));
-    }
-
-    @Override
-    public S3Endpoint endpoint() {
-        return endpoint;
-    }
-
-    public long pid() {
-        return process.pid();
-    }
-
-    /** From starting the JVM until the server answered HTTP. */
-    public Duration startupTime() {
-        return startupTime;
-    }
-
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    @Override
-    public void close() {
-        process.stop();
     }
 
     private static Map<String, String> s3proxyProperties(ServerHome home, URI uri, S3Storage storage) {
