@@ -80,25 +80,30 @@ public final class StableDiffusionPipeline {
     private PromptEmbeddings encodePrompts(Batch batch, NDManager run) {
         List<GenerationJob> jobs = batch.jobs();
         int count = jobs.size();
-        long[][] ids = new long[2 * count][];
+        boolean guided = batch.guided();
+        // Each job's prompts are encoded once, however many images it asks for; rows are then gathered per image.
+        // Without guidance no unconditional pass runs, so the negative prompts are not encoded at all.
+        long[][] ids = new long[guided ? 2 * count : count][];
         boolean[] truncated = new boolean[count];
         for (int j = 0; j < count; j++) {
-            Tokenized negative = model.tokenizer().encode(jobs.get(j).negativePrompt());
             Tokenized positive = model.tokenizer().encode(jobs.get(j).prompt());
-            ids[j] = widen(negative.inputIds());
-            ids[count + j] = widen(positive.inputIds());
-            truncated[j] = negative.truncated() || positive.truncated();
+            truncated[j] = positive.truncated();
+            ids[guided ? count + j : j] = widen(positive.inputIds());
+            if (guided) {
+                Tokenized negative = model.tokenizer().encode(jobs.get(j).negativePrompt());
+                truncated[j] |= negative.truncated();
+                ids[j] = widen(negative.inputIds());
+            }
         }
-        // Each job's prompts are encoded once, however many images it asks for; rows are then gathered per image.
-        NDArray embeddings = model.textEncoder().forward(run.create(ids)).lastHiddenState(); // (2J, 77, D)
-        long[] rows = batch.guided() ? new long[2 * batch.size()] : new long[batch.size()];
-        int offset = batch.guided() ? batch.size() : 0;
+        NDArray embeddings = model.textEncoder().forward(run.create(ids)).lastHiddenState(); // (2J or J, 77, D)
+        int offset = guided ? batch.size() : 0;
+        long[] rows = new long[offset + batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             int job = batch.jobOf(i);
-            if (batch.guided()) {
-                rows[i] = job;
+            if (guided) {
+                rows[i] = job; // uncond row of image i
             }
-            rows[offset + i] = count + job;
+            rows[offset + i] = (guided ? count : 0) + job; // cond row of image i
         }
         NDArray context =
                 embeddings.get(run.create(rows)).toType(model.options().dtype(), false);
