@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.kiln.worker.check.Tolerance;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,28 +26,6 @@ public final class Tolerances {
 
     private Tolerances() {}
 
-    /** An elementwise bound: absolute plus relative to the expected value. */
-    public record Tolerance(double atol, double rtol) {
-        /** Bitwise equality, for the entries recorded as {@code "exact"}. */
-        public static final Tolerance EXACT = new Tolerance(0, 0);
-
-        public Tolerance {
-            if (!(atol >= 0) || !(rtol >= 0)) {
-                throw new IllegalArgumentException("atol and rtol must be ≥ 0, got " + atol + " and " + rtol);
-            }
-        }
-
-        /** Whether {@code actual} is within this tolerance of {@code expected}; NaN never is. */
-        public boolean allows(double actual, double expected) {
-            return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "atol %.3g + rtol %.3g·|expected|", atol, rtol);
-        }
-    }
-
     /** The {@code tolerance} of a manifest entry, by the file's path relative to the golden folder. */
     public static Tolerance forFile(String relativePath) {
         return forFile(relativePath, "tolerance");
@@ -62,8 +41,9 @@ public final class Tolerances {
             throw new IllegalArgumentException(MANIFEST + " has no entry for " + relativePath);
         }
         JsonNode tolerance = entry.path(field);
+        String source = MANIFEST + " " + relativePath + " " + field;
         if (tolerance.isString() && tolerance.stringValue().equals("exact")) {
-            return Tolerance.EXACT;
+            return new Tolerance(0, 0, source);
         }
         if (!tolerance.has("atol") || !tolerance.has("rtol")) {
             // Some entries hold a note instead of numbers (batch-vs-single runs, the RNG file): the test must follow
@@ -72,7 +52,7 @@ public final class Tolerances {
                     relativePath + " has no numeric " + field + " in " + MANIFEST + ": " + tolerance);
         }
         return new Tolerance(
-                tolerance.get("atol").doubleValue(), tolerance.get("rtol").doubleValue());
+                tolerance.get("atol").doubleValue(), tolerance.get("rtol").doubleValue(), source);
     }
 
     /**

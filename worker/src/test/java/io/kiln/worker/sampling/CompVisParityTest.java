@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.kiln.worker.check.Tolerance;
 import io.kiln.worker.model.GoldenTensors;
 import io.kiln.worker.model.Tolerances;
-import io.kiln.worker.model.Tolerances.Tolerance;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

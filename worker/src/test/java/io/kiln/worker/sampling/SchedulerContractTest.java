@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import io.kiln.worker.model.Tolerances.Tolerance;
+import io.kiln.worker.check.Tolerance;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** What the pipeline relies on beyond the reference numbers: names, batches, memory, misuse. */
 class SchedulerContractTest {
     private static final Shape LATENTS = new Shape(1, 4, 8, 8);
-    private static final Tolerance FLOAT_ROUNDING = new Tolerance(1e-6, 1e-6);
+    private static final Tolerance FLOAT_ROUNDING = new Tolerance(1e-6, 1e-6, "float32 rounding");
 
     @Test
     void mapsRequestNamesToSchedulers() {
