@@ -43,6 +43,20 @@ public final class JsonCodec {
         return MAPPER.writeValueAsBytes(event);
     }
 
+    /** Serializes a cancel command as UTF-8 JSON. */
+    public static byte[] write(CancelCommand command) {
+        return MAPPER.writeValueAsBytes(command);
+    }
+
+    /**
+     * Reads a cancel command.
+     *
+     * @throws JacksonException if the JSON is malformed or is not a cancel command
+     */
+    public static CancelCommand readCancel(byte[] json) {
+        return MAPPER.readValue(json, CancelCommand.class);
+    }
+
     /**
      * Reads an event envelope.
      *

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             TokenizeCommand.class,
             BenchCommand.class,
+            DlqCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Kiln implements Runnable {

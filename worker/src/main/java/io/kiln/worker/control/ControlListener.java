@@ -1,0 +1,130 @@
+package io.kiln.worker.control;
+
+import io.kiln.contracts.CancelCommand;
+import io.kiln.contracts.JsonCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Reads the whole control topic on its own thread, from the beginning and then as it grows, into
+ * {@link Cancellations}. Every worker reads every partition, without a consumer group: any worker may hold the job a
+ * command names.
+ */
+public final class ControlListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlListener.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final Cancellations cancellations;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+
+    public ControlListener(Map<String, Object> consumerProperties, String topic, Cancellations cancellations) {
+        this.consumer = new KafkaConsumer<>(consumerProperties);
+        this.topic = topic;
+        this.cancellations = cancellations;
+        this.thread = Thread.ofPlatform().name("kiln-control").daemon().unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Waits until the commands written before the start are read, so that no job starts before its cancel is seen. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!Thread.currentThread().isInterrupted()) {
+                readMore(end);
+            }
+        } catch (WakeupException e) {
+            // close() asked the thread to stop
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Reads what arrived; a broker hiccup is waited out, since a worker that stops reading misses cancels. */
+    private void readMore(Map<TopicPartition, Long> end) {
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                apply(record);
+            }
+            if (caughtUp.getCount() > 0 && reached(end)) {
+                caughtUp.countDown();
+            }
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.warn("reading {} failed; trying again in {}: {}", topic, RETRY, e.toString());
+            try {
+                Thread.sleep(RETRY);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            log.warn(
+                    "control record {}-{}@{} has no key (a job id); ignored",
+                    topic,
+                    record.partition(),
+                    record.offset());
+            return;
+        }
+        String jobId = new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            cancellations.withdraw(jobId);
+            return;
+        }
+        try {
+            CancelCommand command = JsonCodec.readCancel(record.value());
+            cancellations.cancel(jobId, command.reason());
+        } catch (JacksonException e) {
+            log.warn("control record for job {} is not a cancel command; ignored: {}", jobId, e.getOriginalMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close();
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.kiln.worker.kafka;
+
+import io.kiln.contracts.ErrorCode;
+import io.kiln.contracts.JobEvent;
+import io.kiln.worker.config.TopicSettings;
+import io.kiln.worker.failure.JobFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+/**
+ * Publishes job outcomes and commits the consumed offsets they settle in one Kafka transaction: the terminal event,
+ * the retry record or the dead letter appear together with the commit, or not at all. Event readers use
+ * {@code read_committed}, so a worker that dies mid-way leaves nothing half-done behind: the job is redelivered and
+ * its outcome published once.
+ *
+ * <p>Used by the poll thread only, since the commit needs the consumer's group metadata.
+ */
+public final class OutcomePublisher implements AutoCloseable {
+    private final Producer<byte[], byte[]> producer;
+    private final EventRecords events;
+    private final Redirects redirects;
+    private final int deadLetterPartitions;
+    private final Clock clock;
+
+    public OutcomePublisher(
+            Map<String, Object> transactionalProperties,
+            EventRecords events,
+            TopicSettings topics,
+            List<Duration> retryDelays,
+            int deadLetterPartitions,
+            Clock clock) {
+        this.producer = new KafkaProducer<>(transactionalProperties);
+        this.events = events;
+        this.redirects = new Redirects(topics, retryDelays);
+        this.deadLetterPartitions = deadLetterPartitions;
+        this.clock = clock;
+    }
+
+    /** Registers the transactional id with the broker, fencing off any earlier instance of this worker. */
+    public void initTransactions() {
+        producer.initTransactions();
+    }
+
+    /**
+     * Publishes every outcome's records and commits {@code offsets} for {@code group}, atomically.
+     *
+     * @return what each outcome became, in order
+     * @throws KafkaException when the transaction failed and was aborted: nothing of it is visible, and the same
+     *     outcomes may be published again
+     * @throws JobFailure a fatal one when the producer cannot go on: another instance of this worker fenced it off,
+     *     or it may not write, or it could not even abort
+     */
+    public List<Settled> publish(
+            List<JobOutcome> outcomes, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        producer.beginTransaction();
+        try {
+            Instant now = clock.instant();
+            List<Settled> settled = outcomes.stream().map(o -> send(o, now)).toList();
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, group);
+            }
+            producer.commitTransaction();
+            return settled;
+        } catch (ProducerFencedException
+                | InvalidProducerEpochException
+                | FencedInstanceIdException
+                | AuthorizationException
+                | UnsupportedVersionException e) {
+            throw JobFailure.fatal("cannot publish outcomes any more: " + e.getMessage(), e);
+        } catch (KafkaException e) {
+            abort(e);
+            throw e;
+        }
+    }
+
+    private void abort(KafkaException failure) {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            e.addSuppressed(failure);
+            throw JobFailure.fatal("cannot abort a failed transaction: " + e.getMessage(), e);
+        }
+    }
+
+    private Settled send(JobOutcome outcome, Instant now) {
+        return switch (outcome) {
+            case JobOutcome.Ended ended -> {
+                producer.send(events.of(ended.jobId(), ended.event()));
+                yield switch (ended.event()) {
+                    case JobEvent.Failed failed -> new Settled(Settled.Kind.FAILED, failed.code());
+                    case JobEvent.Cancelled cancelled -> new Settled(Settled.Kind.CANCELLED, null);
+                    default -> new Settled(Settled.Kind.SUCCEEDED, null);
+                };
+            }
+            case JobOutcome.Rejected rejected -> {
+                deadLetter(rejected.record(), rejected.jobId(), rejected.failure(), false, now);
+                yield new Settled(Settled.Kind.DEAD_LETTERED, rejected.failure().code());
+            }
+            case JobOutcome.Retry retry -> {
+                var next = redirects.retry(retry.record(), retry.jobId(), retry.failure(), now);
+                if (next.isPresent()) {
+                    producer.send(next.get());
+                    yield new Settled(Settled.Kind.RETRIED, retry.failure().code());
+                }
+                deadLetter(retry.record(), Optional.of(retry.jobId()), retry.failure(), true, now);
+                yield new Settled(Settled.Kind.DEAD_LETTERED, retry.failure().code());
+            }
+        };
+    }
+
+    private void deadLetter(
+            JobRecord record, Optional<String> jobId, JobFailure failure, boolean retriable, Instant now) {
+        producer.send(redirects.deadLetter(record, jobId, failure, now, deadLetterPartitions));
+        jobId.ifPresent(id -> producer.send(
+                events.of(id, new JobEvent.Failed(failure.code(), failure.getMessage(), retriable, record.attempt()))));
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    /**
+     * What an outcome became once published, for the worker's counters.
+     *
+     * @param code the failure's code; null for jobs that succeeded or were cancelled
+     */
+    public record Settled(Kind kind, ErrorCode code) {
+        public enum Kind {
+            SUCCEEDED,
+            CANCELLED,
+            FAILED,
+            RETRIED,
+            DEAD_LETTERED
+        }
+    }
+}

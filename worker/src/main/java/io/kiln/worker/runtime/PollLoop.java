@@ -1,0 +1,366 @@
+package io.kiln.worker.runtime;
+
+import io.kiln.worker.batching.MicroBatcher;
+import io.kiln.worker.failure.JobFailure;
+import io.kiln.worker.kafka.JobOutcome;
+import io.kiln.worker.kafka.JobRecord;
+import io.kiln.worker.kafka.OffsetLedger;
+import io.kiln.worker.kafka.OutcomePublisher;
+import io.kiln.worker.ops.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll thread: the only user of the job consumer and of the transactional producer. It takes records, queues the
+ * jobs in the {@link MicroBatcher}, hands due batches to the idle engine, and publishes each job's outcome together
+ * with the commit of its offset.
+ *
+ * <p>It never blocks on a batch: {@code poll()} keeps running, and so keeps the member in its group, however long
+ * the engine takes. Once a batch is running and the next one is already waiting, the assigned partitions are paused
+ * so that the worker holds no more jobs than it can start soon; the rest stay with the group for other workers.
+ */
+final class PollLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+    private static final Duration LONGEST_POLL = Duration.ofMillis(500);
+    private static final Duration PUBLISH_BACKOFF = Duration.ofMillis(200);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final List<String> topics;
+    private final OutcomePublisher publisher;
+    private final RequestIntake intake;
+    private final MicroBatcher<BatchKey, PendingJob> batcher;
+    private final int maxBatchImages;
+    private final BatchEngine engine;
+    private final OutputStage output;
+    private final Outcomes outcomes;
+    private final WorkerMetrics metrics;
+    private final Duration grace;
+    private final Clock clock;
+
+    private final OffsetLedger ledger = new OffsetLedger();
+    /** Records taken and not yet settled, so that a late outcome for a partition given away is dropped. */
+    private final Set<Taken> unsettled = new HashSet<>();
+    /** Outcomes whose publishing failed, published again with the next ones. */
+    private final List<JobOutcome> unpublished = new ArrayList<>();
+    /** Retry partitions waiting for their next record's not-before time. */
+    private final Map<TopicPartition, Instant> resting = new HashMap<>();
+
+    private final AtomicBoolean joined = new AtomicBoolean();
+    private volatile boolean stopping;
+    private Instant publishNotBefore = Instant.MIN;
+
+    PollLoop(
+            Consumer<byte[], byte[]> consumer,
+            List<String> topics,
+            OutcomePublisher publisher,
+            RequestIntake intake,
+            int maxBatchImages,
+            Duration maxBatchDelay,
+            BatchEngine engine,
+            OutputStage output,
+            Outcomes outcomes,
+            WorkerMetrics metrics,
+            Duration grace,
+            Clock clock) {
+        this.consumer = consumer;
+        this.topics = List.copyOf(topics);
+        this.publisher = publisher;
+        this.intake = intake;
+        this.batcher = new MicroBatcher<>(
+                maxBatchImages, maxBatchDelay, job -> job.spec().key(), job -> job.spec()
+                        .images());
+        this.maxBatchImages = maxBatchImages;
+        this.engine = engine;
+        this.output = output;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
+        this.grace = grace;
+        this.clock = clock;
+        outcomes.wakeWith(consumer::wakeup);
+    }
+
+    /** Whether the consumer has joined its group and received an assignment, even an empty one. */
+    boolean joined() {
+        return joined.get();
+    }
+
+    /** The failure that stopped the loop, if one did. */
+    Optional<JobFailure> fatal() {
+        return outcomes.fatal();
+    }
+
+    /** Asks the loop to stop fetching, settle what it can within the grace period, and leave the group. */
+    void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(topics, new Rebalance());
+        try {
+            while (!stopping && outcomes.fatal().isEmpty()) {
+                List<JobOutcome> rejected = take(poll(timeout()));
+                rejected.addAll(outcomes.drain());
+                settle(rejected);
+                dispatch();
+                throttle();
+            }
+            if (outcomes.fatal().isEmpty()) {
+                drain();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            outcomes.fatal(JobFailure.fatal("the poll loop failed: " + e, e));
+        } finally {
+            engine.abandon();
+            // leave the group now, even with static membership, so the partitions move at once
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            outcomes.fatal().ifPresent(f -> log.error("the worker stops: {}", f.getMessage(), f));
+        }
+    }
+
+    private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (WakeupException e) {
+            return ConsumerRecords.empty();
+        }
+    }
+
+    /** Until the next thing the loop must do without being woken: a batch falls due, or a retry's rest ends. */
+    private Duration timeout() {
+        Instant now = clock.instant();
+        Instant next = now.plus(LONGEST_POLL);
+        if (canRun()) {
+            next = min(next, batcher.nextDeadline().orElse(next));
+        }
+        for (Instant until : resting.values()) {
+            next = min(next, until);
+        }
+        if (!unpublished.isEmpty()) {
+            next = min(next, publishNotBefore);
+        }
+        Duration wait = Duration.between(now, next);
+        return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    /** Takes the records: jobs go to the batcher, and the outcomes of records rejected on sight are returned. */
+    private List<JobOutcome> take(ConsumerRecords<byte[], byte[]> records) {
+        Instant now = clock.instant();
+        List<JobOutcome> rejections = new ArrayList<>();
+        Set<TopicPartition> deferred = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> consumed : records) {
+            JobRecord record = JobRecord.of(consumed);
+            TopicPartition partition = record.partition();
+            if (deferred.contains(partition)) {
+                continue;
+            }
+            var notBefore = record.notBefore().filter(now::isBefore);
+            if (notBefore.isPresent()) {
+                // a retry waits for its time: rewind to it and rest the partition; later records there wait behind it
+                consumer.seek(partition, record.offset());
+                consumer.pause(List.of(partition));
+                resting.put(partition, notBefore.get());
+                deferred.add(partition);
+                continue;
+            }
+            if (!ledger.take(partition, record.offset())) {
+                log.info("skipped {}: settled by the partition's previous owner", record.coordinates());
+                continue;
+            }
+            unsettled.add(Taken.of(record));
+            metrics.jobConsumed();
+            switch (intake.read(record, now)) {
+                case RequestIntake.Accepted accepted -> batcher.add(accepted.job(), now);
+                case RequestIntake.Rejected rejected -> rejections.add(rejected.outcome());
+            }
+        }
+        return rejections;
+    }
+
+    /** Publishes the outcomes with the offsets they free, in one transaction; failed ones are tried again. */
+    private void settle(List<JobOutcome> reported) {
+        for (JobOutcome outcome : reported) {
+            if (unsettled.remove(Taken.of(outcome.record()))) {
+                ledger.complete(outcome.record().partition(), outcome.record().offset());
+                unpublished.add(outcome);
+            } else {
+                log.info(
+                        "dropped the outcome of {}: its partition moved to another worker, which settles it",
+                        outcome.record().coordinates());
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = ledger.committable();
+        if ((unpublished.isEmpty() && offsets.isEmpty()) || clock.instant().isBefore(publishNotBefore)) {
+            return;
+        }
+        try {
+            var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata());
+            ledger.markCommitted(offsets);
+            settled.forEach(this::count);
+            unpublished.clear();
+        } catch (JobFailure fatal) {
+            outcomes.fatal(fatal);
+        } catch (KafkaException e) {
+            // the broker is unreachable or the group is rebalancing: nothing of the transaction is visible
+            log.warn("publishing {} outcomes failed; trying again: {}", unpublished.size(), e.toString());
+            metrics.brokerRetry();
+            publishNotBefore = clock.instant().plus(PUBLISH_BACKOFF);
+        }
+    }
+
+    private void count(OutcomePublisher.Settled settled) {
+        switch (settled.kind()) {
+            case SUCCEEDED -> metrics.jobSucceeded();
+            case CANCELLED -> metrics.jobCancelled();
+            case FAILED -> metrics.jobFailed(settled.code());
+            case RETRIED -> metrics.jobRetried();
+            case DEAD_LETTERED -> metrics.jobDeadLettered();
+        }
+    }
+
+    /** Hands the next due batch to the engine when it can take one. */
+    private void dispatch() {
+        if (canRun()) {
+            batcher.poll(clock.instant()).ifPresent(engine::submit);
+        }
+    }
+
+    /**
+     * Whether the engine is idle and the output stage keeps up: while S3 is away, stored jobs pile up there, and the
+     * engine waits rather than compute more of them.
+     */
+    private boolean canRun() {
+        return engine.isIdle() && output.inFlight() < 2 * maxBatchImages;
+    }
+
+    /**
+     * Pauses fetching while no batch can start and the next one is already waiting; rests retry partitions until
+     * their time.
+     */
+    private void throttle() {
+        Instant now = clock.instant();
+        resting.values().removeIf(now::isAfter);
+        boolean enough = !canRun() && batcher.waitingImages() >= maxBatchImages;
+        Set<TopicPartition> assigned = consumer.assignment();
+        Set<TopicPartition> paused = new HashSet<>(enough ? assigned : Set.of());
+        paused.addAll(resting.keySet());
+        Set<TopicPartition> running = new HashSet<>(assigned);
+        running.removeAll(paused);
+        consumer.pause(paused);
+        consumer.resume(running);
+    }
+
+    /** Stops fetching, lets the running batch finish within the grace period, and settles what finished. */
+    private void drain() throws InterruptedException {
+        consumer.pause(consumer.assignment());
+        Instant deadline = clock.instant().plus(grace);
+        List<PendingJob> waiting = batcher.removeIf(job -> true);
+        waiting.forEach(job -> unsettled.remove(Taken.of(job.record())));
+        while ((!engine.isIdle() || output.inFlight() > 0) && clock.instant().isBefore(deadline)) {
+            poll(Duration.ZERO);
+            settle(outcomes.drain(Duration.ofMillis(100)));
+        }
+        if (!engine.isIdle() || output.inFlight() > 0) {
+            log.warn("shutdown grace of {} ran out; unfinished jobs will be redelivered", grace);
+            engine.abandon();
+        }
+        settle(outcomes.drain());
+        log.info("stopped; {} waiting jobs left for redelivery", waiting.size());
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** A record's place in its partition. */
+    private record Taken(TopicPartition partition, long offset) {
+        static Taken of(JobRecord record) {
+            return new Taken(record.partition(), record.offset());
+        }
+    }
+
+    /**
+     * Partitions moving between workers. Revoked partitions: their waiting jobs are dropped (the next owner takes
+     * them), their running jobs get the grace period to finish and be committed; then they are forgotten. Lost
+     * partitions (the member was expelled) are forgotten at once: another worker may own them already.
+     */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                // the previous owner's commit says which later records it already settled
+                consumer.committed(Set.copyOf(partitions)).forEach((partition, committed) -> {
+                    if (committed != null) {
+                        ledger.restore(partition, committed);
+                    }
+                });
+            }
+            joined.set(true);
+            log.info("assigned {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Set<TopicPartition> revoked = Set.copyOf(partitions);
+            batcher.removeIf(job -> revoked.contains(job.record().partition()))
+                    .forEach(job -> unsettled.remove(Taken.of(job.record())));
+            Instant deadline = clock.instant().plus(grace);
+            try {
+                while (runningIn(revoked) && clock.instant().isBefore(deadline)) {
+                    settle(outcomes.drain(Duration.ofMillis(100)));
+                }
+                settle(outcomes.drain());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            forget(revoked);
+            log.info("revoked {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> lost = Set.copyOf(partitions);
+            batcher.removeIf(job -> lost.contains(job.record().partition()));
+            forget(lost);
+            log.warn("lost {}; their jobs are redelivered to other workers", partitions);
+        }
+
+        private boolean runningIn(Set<TopicPartition> partitions) {
+            return unsettled.stream().anyMatch(taken -> partitions.contains(taken.partition()));
+        }
+
+        private void forget(Set<TopicPartition> partitions) {
+            ledger.forget(partitions);
+            unsettled.removeIf(taken -> partitions.contains(taken.partition()));
+            resting.keySet().removeAll(partitions);
+            unpublished.removeIf(outcome -> partitions.contains(outcome.record().partition()));
+        }
+    }
+}
