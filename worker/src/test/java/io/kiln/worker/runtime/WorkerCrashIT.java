@@ -266,6 +266,18 @@ class WorkerCrashIT {
             }
         }
 
+        /** SIGTERM, as Kubernetes stops a pod: returns the exit code once the worker has stopped by itself. */
+        int terminate(Duration patience) throws InterruptedException {
+            // through the handle: Process.destroy() would also close the child's stdin, which the watchdog takes
+            // for its parent's death
+            process.toHandle().destroy();
+            if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(
+                        "worker process " + process.pid() + " still runs " + patience + " after SIGTERM");
+            }
+            return process.exitValue();
+        }
+
         private String tail() throws IOException {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
