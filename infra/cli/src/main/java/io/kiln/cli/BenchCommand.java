@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Times the diffusion engine's modules on this machine.",
-        subcommands = {UNetBenchCommand.class, PipelineBenchCommand.class})
+        subcommands = {UNetBenchCommand.class, PipelineBenchCommand.class, WorkerBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;

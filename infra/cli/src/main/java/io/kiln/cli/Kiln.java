@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             TokenizeCommand.class,
             BenchCommand.class,
             DlqCommand.class,
+            WorkerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Kiln implements Runnable {

@@ -127,8 +127,10 @@ final class BatchEngine implements AutoCloseable {
         }
         live.flush();
         int images = ready.stream().mapToInt(p -> p.job.spec().images()).sum();
+        List<Prepared> unsettled = new ArrayList<>(ready);
         try {
             for (var part : OutOfMemorySplit.run(ready, this::generate)) {
+                unsettled.removeAll(part.jobs());
                 if (part.failed()) {
                     for (Prepared p : part.jobs()) {
                         outcomes.report(new JobOutcome.Retry(
@@ -149,8 +151,8 @@ final class BatchEngine implements AutoCloseable {
             if (e instanceof JobFailure failure && failure.kind() == FailureKind.FATAL) {
                 throw failure;
             }
-            log.error("a batch of {} jobs failed; each goes to its retry topic", ready.size(), e);
-            for (Prepared p : ready) {
+            log.error("a batch of {} jobs failed; each goes to its retry topic", unsettled.size(), e);
+            for (Prepared p : unsettled) {
                 outcomes.report(new JobOutcome.Retry(
                         p.job.record(),
                         p.job.spec().jobId(),

@@ -1,0 +1,295 @@
+package io.kiln.cli;
+
+import io.kiln.infra.local.process.ChildLifetime;
+import io.kiln.infra.local.process.LocalKafka;
+import io.kiln.infra.local.process.LocalKafkaConfig;
+import io.kiln.infra.local.process.LocalS3;
+import io.kiln.infra.local.process.LocalS3Config;
+import io.kiln.infra.local.process.S3Storage;
+import io.kiln.worker.bench.WorkerBenchmark;
+import io.kiln.worker.config.BatchingSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kiln bench worker}: the worker's own cost. Starts a Kafka broker and an S3 server of its own, runs one worker
+ * against them and the bare pipeline beside it ({@link WorkerBenchmark}), prints a table, and stops the servers.
+ */
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Times jobs end to end through one worker (request on Kafka, PNGs to S3, terminal event read back with"
+                    + " read_committed) against the bare pipeline on the same batches, in one process, round after"
+                    + " round. Starts its own Kafka broker and S3 server on 127.0.0.1 and stops them at the end.",
+            "The last line, ratio=<x> overhead_ms=<y>, gives the medians: end-to-end over bare jobs per second, and"
+                    + " the milliseconds each job spends beyond its share of the bare pipeline."
+        })
+public final class WorkerBenchCommand implements Callable<Integer> {
+
+    /** The target: the infrastructure adds under this much per job. */
+    static final Duration TARGET_OVERHEAD = Duration.ofMillis(5);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            defaultValue = "../shared/golden/models/tiny",
+            paramLabel = "PATH",
+            description = "The model the worker serves, a diffusers folder (default: ${DEFAULT-VALUE}).")
+    private Path model;
+
+    @Option(
+            names = "--jobs",
+            defaultValue = "200",
+            paramLabel = "N",
+            description = "One-image jobs per timed round (default: ${DEFAULT-VALUE}).")
+    private int jobs;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "20",
+            paramLabel = "N",
+            description = "Untimed jobs before the first round (default: ${DEFAULT-VALUE}).")
+    private int warmUp;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            paramLabel = "N",
+            description = "Timed rounds, each a worker run then a bare run of its batches (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(
+            names = "--size",
+            defaultValue = "64",
+            paramLabel = "PX",
+            description = "Image side (default: ${DEFAULT-VALUE}).")
+    private int size;
+
+    @Option(
+            names = "--steps",
+            defaultValue = "2",
+            paramLabel = "N",
+            description = "DDIM steps (default: ${DEFAULT-VALUE}).")
+    private int steps;
+
+    @Option(
+            names = "--max-batch-images",
+            defaultValue = "8",
+            paramLabel = "N",
+            description = "The worker's batch.max-images (default: ${DEFAULT-VALUE}).")
+    private int maxBatchImages;
+
+    @Option(
+            names = "--max-batch-delay-ms",
+            defaultValue = "200",
+            paramLabel = "MS",
+            description = "The worker's batch.max-delay in milliseconds (default: ${DEFAULT-VALUE}).")
+    private long maxBatchDelayMillis;
+
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description = "Folder for the servers' configuration, logs and data; default: a new temporary folder,"
+                    + " deleted at the end.")
+    private Path dir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        checkArguments();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                Locale.ROOT,
+                "worker benchmark: %s, %dx%d, %d ddim steps, %d jobs per round after %d warm-up, %d rounds,"
+                        + " batches of up to %d images or %d ms%n",
+                model.getFileName(),
+                size,
+                size,
+                steps,
+                jobs,
+                warmUp,
+                rounds,
+                maxBatchImages,
+                maxBatchDelayMillis);
+        out.println("machine: " + Machine.describe());
+        Path folder = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kiln-bench-worker-");
+        try (LocalKafka kafka = LocalKafka.start(new LocalKafkaConfig(
+                        folder.resolve("kafka"),
+                        0,
+                        ChildLifetime.TIED_TO_PARENT,
+                        LocalKafkaConfig.DEFAULT_STARTUP_TIMEOUT,
+                        Map.of()));
+                // files on disk, as the reference floor (REFERENCE.md §4b) and a real store keep them
+                LocalS3 s3 = LocalS3.start(new LocalS3Config(
+                        folder.resolve("s3"),
+                        0,
+                        S3Storage.FILESYSTEM,
+                        ChildLifetime.TIED_TO_PARENT,
+                        LocalS3Config.DEFAULT_STARTUP_TIMEOUT))) {
+            out.printf(
+                    Locale.ROOT,
+                    "Kafka at %s, S3 at %s (files in %s)%n",
+                    kafka.endpoint().bootstrapServers(),
+                    s3.endpoint().endpoint(),
+                    folder);
+            WorkerBenchmark.Result result = new WorkerBenchmark(options(kafka, s3)).run(out::println);
+            out.println("machine load after the run: " + Machine.loadAverage());
+            printTable(out, result);
+        } finally {
+            if (dir == null) {
+                deleteQuietly(folder);
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    /** Refuses bad arguments before any server starts. */
+    private void checkArguments() {
+        if (!Files.isDirectory(model)) {
+            throw invalid("--model: no such diffusers folder: "
+                    + model.toAbsolutePath().normalize());
+        }
+        if (jobs < 1 || rounds < 1 || warmUp < 0) {
+            throw invalid("--jobs and --rounds must be ≥ 1 and --warm-up ≥ 0, were " + jobs + ", " + rounds + " and "
+                    + warmUp);
+        }
+        if (size < 64 || size % 8 != 0 || steps < 1) {
+            throw invalid(
+                    "--size must be a multiple of 8 of at least 64 and --steps ≥ 1, were " + size + " and " + steps);
+        }
+        if (maxBatchImages < 1 || maxBatchDelayMillis < 0) {
+            throw invalid("--max-batch-images must be ≥ 1 and --max-batch-delay-ms ≥ 0, were " + maxBatchImages
+                    + " and " + maxBatchDelayMillis);
+        }
+    }
+
+    private WorkerBenchmark.Options options(LocalKafka kafka, LocalS3 s3) {
+        return new WorkerBenchmark.Options(
+                kafka.endpoint().bootstrapServers(),
+                s3.endpoint().toS3Settings(),
+                model,
+                jobs,
+                warmUp,
+                rounds,
+                size,
+                steps,
+                new BatchingSettings(maxBatchImages, Duration.ofMillis(maxBatchDelayMillis)));
+    }
+
+    private static void printTable(PrintWriter out, WorkerBenchmark.Result result) {
+        out.println();
+        out.println("| round | batches (images × count) | end to end | bare pipeline | ratio | overhead per job"
+                + " | PNG per image | denoise: worker / bare |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        for (WorkerBenchmark.Round round : result.rounds()) {
+            out.printf(
+                    Locale.ROOT,
+                    "| %d | %s | %d ms, %.1f jobs/s | %d ms, %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %d / %d ms |%s%n",
+                    round.number(),
+                    round.describeBatches(),
+                    round.endToEnd().toMillis(),
+                    round.endToEndJobsPerSecond(),
+                    round.bare().toMillis(),
+                    round.bareJobsPerSecond(),
+                    round.ratio(),
+                    millis(round.overheadPerJob()),
+                    millis(round.pngPerImage()),
+                    round.workerDenoise().toMillis(),
+                    round.bareDenoise().toMillis(),
+                    round.retries() == 0 ? "" : " " + round.retries() + " retries");
+        }
+        double overhead = millis(result.medianOverheadPerJob());
+        out.printf(
+                Locale.ROOT,
+                "| median | | %.1f jobs/s | %.1f jobs/s | %.2f | %.2f ms | | |%n",
+                result.medianEndToEndJobsPerSecond(),
+                result.medianBareJobsPerSecond(),
+                result.medianRatio(),
+                overhead);
+        out.println();
+        out.printf(
+                Locale.ROOT,
+                "target: under %d ms per job: %s%n",
+                TARGET_OVERHEAD.toMillis(),
+                overhead < millis(TARGET_OVERHEAD) ? "met" : "missed");
+        out.printf(Locale.ROOT, "ratio=%.2f overhead_ms=%.2f%n", result.medianRatio(), overhead);
+    }
+
+    private static double millis(Duration duration) {
+        return duration.toNanos() / 1e6;
+    }
+
+    private ParameterException invalid(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is no reason to fail a finished benchmark
+        }
+    }
+
+    /** What the figures depend on: cores, CPU, memory, JDK and how busy the machine is. */
+    static final class Machine {
+        private Machine() {}
+
+        static String describe() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d cores, %s, %s RAM, Java %s (%s), load %s",
+                    Runtime.getRuntime().availableProcessors(),
+                    procLine("/proc/cpuinfo", "model name").orElse("CPU model unknown"),
+                    procLine("/proc/meminfo", "MemTotal")
+                            .map(Machine::gibibytes)
+                            .orElse("unknown"),
+                    Runtime.version(),
+                    System.getProperty("java.vm.vendor", "unknown vendor"),
+                    loadAverage());
+        }
+
+        static String loadAverage() {
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+        }
+
+        /** The value of the first {@code key: value} line of a /proc file. */
+        private static Optional<String> procLine(String file, String key) {
+            try (Stream<String> lines = Files.lines(Path.of(file))) {
+                return lines.filter(line -> line.startsWith(key))
+                        .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                        .findFirst();
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** {@code 24036572 kB} as {@code 22.9 GiB}. */
+        private static String gibibytes(String memTotal) {
+            String kilobytes = memTotal.replaceAll("[^0-9]", "");
+            return kilobytes.isEmpty()
+                    ? memTotal
+                    : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kilobytes) / (1024.0 * 1024.0));
+        }
+    }
+}
