@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,19 +82,7 @@ class StorageOutageIT {
                     Duration.ofNanos(System.nanoTime() - restartedAt).toMillis());
 
             assertThat(endedEarly).as("jobs ended before S3 returned").isLessThan(JOBS);
-            for (GenerationRequest job : jobs) {
-                String id = job.jobId();
-                assertThat(events.terminal(id)).as(id).singleElement().isInstanceOf(JobEvent.Succeeded.class);
-                var done = (JobEvent.Succeeded) events.terminal(id).getFirst();
-                assertThat(done.images()).as(id).hasSize(1);
-                String png = "out/" + id + "/0.png";
-                assertThat(done.images().getFirst().uri().key()).isEqualTo(png);
-                assertThat(kit.objectKeys("out/" + id + "/"))
-                        .as(id)
-                        .isEqualTo(Set.of(png, "out/" + id + "/result.json"));
-                assertThat(kit.object(png)).as(id).hasSize((int)
-                        done.images().getFirst().sizeBytes());
-            }
+            ids.forEach(kit::assertSucceededOnceWithOneImage);
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(kit.uncommitted()).isEmpty());
             assertThat(kit.deadLetters()).isEmpty();

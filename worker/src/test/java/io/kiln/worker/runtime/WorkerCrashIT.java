@@ -80,18 +80,7 @@ class WorkerCrashIT {
             Worker workerB = kit.startWorker(B, settings);
             events.awaitAllTerminal(ids, Duration.ofSeconds(90));
 
-            for (String id : ids) {
-                assertThat(events.terminal(id)).as(id).singleElement().isInstanceOf(JobEvent.Succeeded.class);
-                var done = (JobEvent.Succeeded) events.terminal(id).getFirst();
-                assertThat(done.images()).as(id).hasSize(1);
-                String png = "out/" + id + "/0.png";
-                assertThat(done.images().getFirst().uri().key()).isEqualTo(png);
-                assertThat(kit.objectKeys("out/" + id + "/"))
-                        .as(id)
-                        .isEqualTo(Set.of(png, "out/" + id + "/result.json"));
-                assertThat(kit.object(png)).as(id).hasSize((int)
-                        done.images().getFirst().sizeBytes());
-            }
+            ids.forEach(kit::assertSucceededOnceWithOneImage);
 
             // who settled what: B completed the jobs A had started and not finished, after A died; the jobs A had
             // finished were not taken up again

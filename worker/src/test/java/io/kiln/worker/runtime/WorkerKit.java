@@ -6,6 +6,7 @@ import io.kiln.clients.S3ClientFactory;
 import io.kiln.contracts.CancelCommand;
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.Headers;
+import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.Sampler;
@@ -236,6 +237,17 @@ final class WorkerKit implements AutoCloseable {
             started.add(events);
         }
         return events;
+    }
+
+    /** Job {@code id} ended with exactly one {@code succeeded}, whose one PNG and manifest are stored, nothing else. */
+    void assertSucceededOnceWithOneImage(String id) {
+        assertThat(events().terminal(id)).as(id).singleElement().isInstanceOf(JobEvent.Succeeded.class);
+        var done = (JobEvent.Succeeded) events().terminal(id).getFirst();
+        assertThat(done.images()).as(id).hasSize(1);
+        String png = "out/" + id + "/0.png";
+        assertThat(done.images().getFirst().uri().key()).isEqualTo(png);
+        assertThat(objectKeys("out/" + id + "/")).as(id).isEqualTo(Set.of(png, "out/" + id + "/result.json"));
+        assertThat(object(png)).as(id).hasSize((int) done.images().getFirst().sizeBytes());
     }
 
     /** Every committed record of the dead-letter topic. */
