@@ -17,6 +17,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: unet or pipeline");
+        throw new ParameterException(spec.commandLine(), "Missing command: unet, pipeline or worker");
     }
 }

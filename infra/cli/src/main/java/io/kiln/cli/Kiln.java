@@ -52,6 +52,6 @@ public final class Kiln implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: infra, validate, check-model, tokenize or bench");
+                spec.commandLine(), "Missing command: infra, validate, generate, check-model, tokenize, bench, worker or dlq");
     }
 }
