@@ -52,6 +52,7 @@ public final class Kiln implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: infra, validate, generate, check-model, tokenize, bench, worker or dlq");
+                spec.commandLine(),
+                "Missing command: infra, validate, generate, check-model, tokenize, bench, worker or dlq");
     }
 }
