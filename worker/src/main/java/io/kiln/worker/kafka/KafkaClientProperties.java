@@ -62,7 +62,10 @@ public final class KafkaClientProperties {
 
     /** The producer of {@code started} and {@code progress} events, which need no transaction. */
     public Map<String, Object> eventProducer() {
-        return withOverrides(producer("event-producer"), ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+        Map<String, Object> p = producer("event-producer");
+        // a step's events for a whole batch share one request; each terminal event flushes them first anyway
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        return withOverrides(p, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
     }
 
     /** The reader of the control topic: no group, every worker reads all of it. */

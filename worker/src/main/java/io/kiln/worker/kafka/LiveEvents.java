@@ -41,8 +41,8 @@ public final class LiveEvents implements AutoCloseable {
     }
 
     /**
-     * Waits until every event sent so far is acknowledged, so that a job's terminal event, published later on
-     * another producer, cannot overtake them.
+     * Sends what lingers and waits until every event sent so far is acknowledged, so that a job's terminal event,
+     * published later on another producer, cannot overtake them.
      */
     public void flush() {
         producer.flush();

@@ -28,10 +28,14 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * {@code read_committed}, so a worker that dies mid-way leaves nothing half-done behind: the job is redelivered and
  * its outcome published once.
  *
+ * <p>A job's {@code started} and {@code progress} events, sent on the {@link LiveEvents} producer, are acknowledged
+ * before its terminal event is sent, so they cannot overtake it.
+ *
  * <p>Used by the poll thread only, since the commit needs the consumer's group metadata.
  */
 public final class OutcomePublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
+    private final LiveEvents live;
     private final EventRecords events;
     private final Redirects redirects;
     private final int deadLetterPartitions;
@@ -39,12 +43,14 @@ public final class OutcomePublisher implements AutoCloseable {
 
     public OutcomePublisher(
             Map<String, Object> transactionalProperties,
+            LiveEvents live,
             EventRecords events,
             TopicSettings topics,
             List<Duration> retryDelays,
             int deadLetterPartitions,
             Clock clock) {
         this.producer = new KafkaProducer<>(transactionalProperties);
+        this.live = live;
         this.events = events;
         this.redirects = new Redirects(topics, retryDelays);
         this.deadLetterPartitions = deadLetterPartitions;
@@ -67,6 +73,8 @@ public final class OutcomePublisher implements AutoCloseable {
      */
     public List<Settled> publish(
             List<JobOutcome> outcomes, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        // the live events go first, so that no reader sees a job's progress after its end
+        live.flush();
         producer.beginTransaction();
         try {
             Instant now = clock.instant();

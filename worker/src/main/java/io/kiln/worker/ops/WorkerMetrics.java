@@ -28,6 +28,7 @@ public final class WorkerMetrics {
     private final Timer step;
     private final Counter storageRetries;
     private final Counter brokerRetries;
+    private final Counter manifestLookUps;
     private volatile double latestImagesPerSecond = Double.NaN;
 
     public WorkerMetrics(MeterRegistry registry) {
@@ -62,6 +63,8 @@ public final class WorkerMetrics {
         step = timer(registry, "kiln.denoise.step", "Time per denoising step of a batch", Duration.ofMinutes(1));
         storageRetries = counter(registry, "kiln.storage.retries", "S3 calls retried in place after a failure");
         brokerRetries = counter(registry, "kiln.broker.retries", "Kafka publications retried after a broker failure");
+        manifestLookUps = counter(
+                registry, "kiln.manifest.lookups", "Manifests looked for in S3 before running a job that may be done");
     }
 
     public void jobConsumed() {
@@ -127,6 +130,11 @@ public final class WorkerMetrics {
     /** Publishing to Kafka failed and is retried. */
     public void brokerRetry() {
         brokerRetries.increment();
+    }
+
+    /** A job's manifest is looked for, because an earlier owner of its partition may have stored it. */
+    public void manifestLookUp() {
+        manifestLookUps.increment();
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description) {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +126,6 @@ final class BatchEngine implements AutoCloseable {
                     p.job.record().attempt());
             metrics.queueWait(Duration.between(p.job.record().timestamp(), start));
         }
-        live.flush();
         int images = ready.stream().mapToInt(p -> p.job.spec().images()).sum();
         List<Prepared> unsettled = new ArrayList<>(ready);
         try {
@@ -168,7 +168,7 @@ final class BatchEngine implements AutoCloseable {
     private Optional<Prepared> prepare(PendingJob job, Instant now) {
         JobSpec spec = job.spec();
         try {
-            Optional<ResultManifest> done = store.findManifest(spec.jobId());
+            Optional<ResultManifest> done = priorResult(job);
             if (done.isPresent()) {
                 return end(job, succeededFrom(done.get()));
             }
@@ -198,6 +198,19 @@ final class BatchEngine implements AutoCloseable {
                 case FATAL -> throw failure;
             }
             return Optional.empty();
+        }
+    }
+
+    /** The job's manifest if it was done before, waiting for the lookup that started when the job was taken. */
+    private static Optional<ResultManifest> priorResult(PendingJob job) {
+        try {
+            return job.priorResult().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof JobFailure failure) {
+                throw failure;
+            }
+            throw JobFailure.retriable(
+                    ErrorCode.INTERNAL, "looking for the job's manifest failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -248,14 +261,18 @@ final class BatchEngine implements AutoCloseable {
     }
 
     private void settle(List<Prepared> jobs, List<Ran> results, int batchImages) {
+        List<OutputStage.Finished> finished = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             Prepared p = jobs.get(i);
             Ran ran = results.get(i);
             if (ran == Ran.STOPPED || cancellations.isCancelled(p.job.spec().jobId())) {
                 cancelled(p);
             } else {
-                output.store(p.job, p.generation, ran.result, batchImages, ran.times);
+                finished.add(new OutputStage.Finished(p.job, p.generation, ran.result, ran.times));
             }
+        }
+        if (!finished.isEmpty()) {
+            output.store(finished, batchImages);
         }
     }
 

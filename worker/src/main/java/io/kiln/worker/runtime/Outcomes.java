@@ -25,7 +25,12 @@ final class Outcomes {
     }
 
     void report(JobOutcome outcome) {
-        queue.add(outcome);
+        report(List.of(outcome));
+    }
+
+    /** Reports {@code settled} at once, so that the poll thread publishes them in one transaction. */
+    void report(List<JobOutcome> settled) {
+        queue.addAll(settled);
         wakeup.run();
     }
 

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores a job's images while the engine denoises the next batch: encodes each PNG (with its generation parameters),
  * uploads them, writes the job's manifest last, and reports {@code succeeded} with presigned URLs. Each job, and each
- * of its images, runs on a virtual thread of its own.
+ * of its images, runs on a virtual thread of its own; a batch's outcomes are reported together.
  */
 final class OutputStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputStage.class);
@@ -58,26 +58,49 @@ final class OutputStage implements AutoCloseable {
     }
 
     /**
-     * Stores {@code result} and reports the job's outcome.
+     * Stores the images of a batch's jobs and reports their outcomes together, so that they are published in one
+     * transaction.
      *
-     * @param batchImages how many images denoised together in the job's batch
-     * @param times the batch's times; PNG encoding counts as decoding
+     * @param batchImages how many images denoised together in the batch
      */
-    void store(PendingJob job, GenerationJob generation, JobResult result, int batchImages, BatchTimes times) {
-        inFlight.incrementAndGet();
+    void store(List<Finished> jobs, int batchImages) {
+        inFlight.addAndGet(jobs.size());
         threads.execute(() -> {
             try {
-                outcomes.report(storeNow(job, generation, result, batchImages, times));
-            } catch (JobFailure failure) {
-                report(job, failure);
-            } catch (RuntimeException e) {
-                log.error("storing job {} failed", job.spec().jobId(), e);
-                report(job, JobFailure.retriable(ErrorCode.INTERNAL, "storing the images failed: " + e, e));
+                outcomes.report(inParallel(jobs, job -> outcomeOf(job, batchImages)).stream()
+                        .flatMap(Optional::stream)
+                        .toList());
+            } catch (JobFailure interrupted) {
+                log.warn("storing a batch of {} jobs was interrupted; they will be redelivered", jobs.size());
             } finally {
-                inFlight.decrementAndGet();
+                inFlight.addAndGet(-jobs.size());
                 outcomes.wake();
             }
         });
+    }
+
+    /** The job's outcome once its images are stored, or a failure's; empty after a fatal failure. */
+    private Optional<JobOutcome> outcomeOf(Finished finished, int batchImages) {
+        PendingJob job = finished.job();
+        String jobId = job.spec().jobId();
+        try {
+            return Optional.of(storeNow(job, finished.generation(), finished.result(), batchImages, finished.times()));
+        } catch (JobFailure failure) {
+            return switch (failure.kind()) {
+                case RETRIABLE -> Optional.of(new JobOutcome.Retry(job.record(), jobId, failure));
+                case TERMINAL -> Optional.of(new JobOutcome.Rejected(job.record(), Optional.of(jobId), failure));
+                case FATAL -> {
+                    outcomes.fatal(failure);
+                    yield Optional.empty();
+                }
+            };
+        } catch (RuntimeException e) {
+            log.error("storing job {} failed", jobId, e);
+            return Optional.of(new JobOutcome.Retry(
+                    job.record(),
+                    jobId,
+                    JobFailure.retriable(ErrorCode.INTERNAL, "storing the images failed: " + e, e)));
+        }
     }
 
     private JobOutcome storeNow(
@@ -114,15 +137,6 @@ final class OutputStage implements AutoCloseable {
         return new JobOutcome.Ended(job.record(), jobId, new JobEvent.Succeeded(images, timings, batchImages));
     }
 
-    private void report(PendingJob job, JobFailure failure) {
-        String jobId = job.spec().jobId();
-        switch (failure.kind()) {
-            case RETRIABLE -> outcomes.report(new JobOutcome.Retry(job.record(), jobId, failure));
-            case TERMINAL -> outcomes.report(new JobOutcome.Rejected(job.record(), Optional.of(jobId), failure));
-            case FATAL -> outcomes.fatal(failure);
-        }
-    }
-
     /** Applies {@code work} to every item on its own virtual thread; results in order, the first failure rethrown. */
     private <T, R> List<R> inParallel(List<T> items, Function<T, R> work) {
         List<Future<R>> futures = new ArrayList<>();
@@ -152,4 +166,11 @@ final class OutputStage implements AutoCloseable {
     public void close() {
         threads.shutdownNow();
     }
+
+    /**
+     * A job whose images are ready to store.
+     *
+     * @param times its batch's times; PNG encoding counts as decoding
+     */
+    record Finished(PendingJob job, GenerationJob generation, JobResult result, BatchTimes times) {}
 }

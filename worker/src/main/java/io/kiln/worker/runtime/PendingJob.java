@@ -1,11 +1,13 @@
 package io.kiln.worker.runtime;
 
 import io.kiln.worker.kafka.JobRecord;
-import java.time.Instant;
+import io.kiln.worker.output.ResultManifest;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A job the worker has taken and not yet settled.
  *
- * @param takenAt when the poll thread took it, which starts its wait for batch-mates
+ * @param priorResult the manifest of an earlier run of the job, looked up while it waits (see {@link PriorRuns})
  */
-record PendingJob(JobRecord record, JobSpec spec, Instant takenAt) {}
+record PendingJob(JobRecord record, JobSpec spec, CompletableFuture<Optional<ResultManifest>> priorResult) {}

@@ -49,6 +49,7 @@ final class PollLoop implements Runnable {
     private final List<String> topics;
     private final OutcomePublisher publisher;
     private final RequestIntake intake;
+    private final PriorRuns priorRuns;
     private final MicroBatcher<BatchKey, PendingJob> batcher;
     private final int maxBatchImages;
     private final BatchEngine engine;
@@ -75,6 +76,7 @@ final class PollLoop implements Runnable {
             List<String> topics,
             OutcomePublisher publisher,
             RequestIntake intake,
+            PriorRuns priorRuns,
             int maxBatchImages,
             Duration maxBatchDelay,
             BatchEngine engine,
@@ -87,6 +89,7 @@ final class PollLoop implements Runnable {
         this.topics = List.copyOf(topics);
         this.publisher = publisher;
         this.intake = intake;
+        this.priorRuns = priorRuns;
         this.batcher = new MicroBatcher<>(
                 maxBatchImages, maxBatchDelay, job -> job.spec().key(), job -> job.spec()
                         .images());
@@ -193,8 +196,11 @@ final class PollLoop implements Runnable {
             }
             unsettled.add(Taken.of(record));
             metrics.jobConsumed();
-            switch (intake.read(record, now)) {
-                case RequestIntake.Accepted accepted -> batcher.add(accepted.job(), now);
+            switch (intake.read(record)) {
+                case RequestIntake.Accepted accepted -> {
+                    var spec = accepted.spec();
+                    batcher.add(new PendingJob(record, spec, priorRuns.lookUp(record, spec.jobId())), now);
+                }
                 case RequestIntake.Rejected rejected -> rejections.add(rejected.outcome());
             }
         }
@@ -318,6 +324,7 @@ final class PollLoop implements Runnable {
                         ledger.restore(partition, committed);
                     }
                 });
+                recordEnds(partitions);
             }
             joined.set(true);
             log.info("assigned {}", partitions);
@@ -352,12 +359,25 @@ final class PollLoop implements Runnable {
             log.warn("lost {}; their jobs are redelivered to other workers", partitions);
         }
 
+        /** Where the partitions end now: earlier owners can have taken no record beyond. */
+        private void recordEnds(Collection<TopicPartition> partitions) {
+            try {
+                priorRuns.assigned(consumer.endOffsets(partitions));
+            } catch (KafkaException e) {
+                log.warn(
+                        "could not read where {} end; every job there is looked up in S3 first: {}",
+                        partitions,
+                        e.toString());
+            }
+        }
+
         private boolean runningIn(Set<TopicPartition> partitions) {
             return unsettled.stream().anyMatch(taken -> partitions.contains(taken.partition()));
         }
 
         private void forget(Set<TopicPartition> partitions) {
             ledger.forget(partitions);
+            priorRuns.forget(partitions);
             unsettled.removeIf(taken -> partitions.contains(taken.partition()));
             resting.keySet().removeAll(partitions);
             unpublished.removeIf(outcome -> partitions.contains(outcome.record().partition()));

@@ -11,7 +11,6 @@ import io.kiln.worker.kafka.JobRecord;
 import io.kiln.worker.model.StableDiffusionModel;
 import io.kiln.worker.pipeline.CompatibilityKey;
 import io.kiln.worker.sampling.Sampler;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -34,22 +33,22 @@ final class RequestIntake {
     /** The outcome of reading one record. */
     sealed interface Result {}
 
-    record Accepted(PendingJob job) implements Result {}
+    record Accepted(JobSpec spec) implements Result {}
 
     record Rejected(JobOutcome.Rejected outcome) implements Result {}
 
-    Result read(JobRecord record, Instant now) {
+    Result read(JobRecord record) {
         ParseResult parsed = record.value() == null
                 ? new ParseResult.Invalid(List.of(new Violation("$", "the record has no value")))
                 : RequestParser.parse(record.value());
         return switch (parsed) {
             case ParseResult.Invalid invalid ->
                 reject(record, record.declaredJobId(), ErrorCode.INVALID_REQUEST, describe(invalid));
-            case ParseResult.Valid valid -> resolve(record, withIdentity(valid.request(), record), now);
+            case ParseResult.Valid valid -> resolve(record, withIdentity(valid.request(), record));
         };
     }
 
-    private Result resolve(JobRecord record, GenerationRequest request, Instant now) {
+    private Result resolve(JobRecord record, GenerationRequest request) {
         Optional<String> jobId = Optional.of(request.jobId());
         if (request.model() != null && !request.model().equals(modelName)) {
             return reject(
@@ -82,7 +81,7 @@ final class RequestIntake {
                 height,
                 sampler,
                 new BatchKey(modelName, compatibility));
-        return new Accepted(new PendingJob(record, spec, now));
+        return new Accepted(spec);
     }
 
     /**

@@ -120,6 +120,7 @@ public final class Worker implements AutoCloseable {
         resources.push(live);
         var publisher = new OutcomePublisher(
                 kafka.transactionalProducer(),
+                live,
                 events,
                 topics,
                 config.retry().delays(),
@@ -129,6 +130,8 @@ public final class Worker implements AutoCloseable {
         publisher.initTransactions();
 
         // 4. the engine, the output stage and the poll thread
+        var priorRuns = new PriorRuns(store::findManifest, metrics::manifestLookUp);
+        resources.push(priorRuns);
         var outcomes = new Outcomes();
         var output = new OutputStage(store, identity, storage.urlExpiry(), outcomes, clock);
         resources.push(output);
@@ -153,6 +156,7 @@ public final class Worker implements AutoCloseable {
                 subscribed,
                 publisher,
                 new RequestIntake(config.model().name(), model),
+                priorRuns,
                 config.batching().maxBatchImages(),
                 config.batching().maxBatchDelay(),
                 engine,

@@ -172,6 +172,9 @@ class WorkerCrashIT {
             assertThat(WorkerKit.metric(workerB.httpPort(), "kiln_batch_size_images_count"))
                     .as("batches B ran")
                     .isZero();
+            assertThat(WorkerKit.metric(workerB.httpPort(), "kiln_manifest_lookups_total"))
+                    .as("manifests B looked for")
+                    .isEqualTo(ids.size());
         }
     }
 

@@ -86,7 +86,9 @@ class WorkerFlowIT {
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(get(http, base + "/metrics").body())
                             .containsPattern("(?m)^kiln_jobs_succeeded_total\\S* 1(\\.0)?$")
-                            .containsPattern("(?m)^kiln_batch_size_images_count\\S* 1(\\.0)?$"));
+                            .containsPattern("(?m)^kiln_batch_size_images_count\\S* 1(\\.0)?$")
+                            // written after the worker joined, the job cannot have run elsewhere: no S3 read
+                            .containsPattern("(?m)^kiln_manifest_lookups_total\\S* 0(\\.0)?$"));
         }
     }
 
