@@ -65,14 +65,14 @@ public final class WorkerBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warm-up",
-            defaultValue = "20",
+            defaultValue = "100",
             paramLabel = "N",
             description = "Untimed jobs before the first round (default: ${DEFAULT-VALUE}).")
     private int warmUp;
 
     @Option(
             names = "--rounds",
-            defaultValue = "3",
+            defaultValue = "5",
             paramLabel = "N",
             description = "Timed rounds, each a worker run then a bare run of its batches (default: ${DEFAULT-VALUE}).")
     private int rounds;
@@ -197,12 +197,14 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     private static void printTable(PrintWriter out, WorkerBenchmark.Result result) {
         out.println();
         out.println("| round | batches (images × count) | end to end | bare pipeline | ratio | overhead per job"
-                + " | PNG per image | denoise: worker / bare |");
-        out.println("|---|---|---|---|---|---|---|---|");
+                + " | of it, outside the pipeline | of it, pipeline slower in the worker | PNG per image"
+                + " | CPU steal: worker / bare |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (WorkerBenchmark.Round round : result.rounds()) {
             out.printf(
                     Locale.ROOT,
-                    "| %d | %s | %d ms, %.1f jobs/s | %d ms, %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %d / %d ms |%s%n",
+                    "| %d | %s | %d ms, %.1f jobs/s | %d ms, %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %.2f ms | %.2f ms"
+                            + " | %.0f %% / %.0f %% |%s%n",
                     round.number(),
                     round.describeBatches(),
                     round.endToEnd().toMillis(),
@@ -211,19 +213,23 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     round.bareJobsPerSecond(),
                     round.ratio(),
                     millis(round.overheadPerJob()),
+                    millis(round.outsidePipelinePerJob()),
+                    millis(round.slowerPipelinePerJob()),
                     millis(round.pngPerImage()),
-                    round.workerDenoise().toMillis(),
-                    round.bareDenoise().toMillis(),
+                    100 * round.workerSteal(),
+                    100 * round.bareSteal(),
                     round.retries() == 0 ? "" : " " + round.retries() + " retries");
         }
         double overhead = millis(result.medianOverheadPerJob());
         out.printf(
                 Locale.ROOT,
-                "| median | | %.1f jobs/s | %.1f jobs/s | %.2f | %.2f ms | | |%n",
+                "| median | | %.1f jobs/s | %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %.2f ms | | |%n",
                 result.medianEndToEndJobsPerSecond(),
                 result.medianBareJobsPerSecond(),
                 result.medianRatio(),
-                overhead);
+                overhead,
+                millis(result.medianOutsidePipelinePerJob()),
+                millis(result.medianSlowerPipelinePerJob()));
         out.println();
         out.printf(
                 Locale.ROOT,

@@ -79,6 +79,7 @@ public final class WorkerBenchmark {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(15);
     private static final String DENOISE_SUM = "kiln_batch_denoise_seconds_sum";
+    private static final String DECODE_SUM = "kiln_batch_decode_seconds_sum";
     private static final String STORAGE_RETRIES = "kiln_storage_retries_total";
     private static final String BROKER_RETRIES = "kiln_broker_retries_total";
 
@@ -138,11 +139,13 @@ public final class WorkerBenchmark {
      * @param batches how many batches of each size (images) the worker formed, by size
      * @param endToEnd from the first submit to the last terminal event read
      * @param bare the bare pipeline's {@code generate} calls on the same batches, summed
-     * @param bareDenoise the part of {@code bare} up to the last denoising step (prompts and steps, no VAE decode)
      * @param png PNG encoding of every image of the bare run, one after another
-     * @param workerDenoise the worker's own denoising time in the round, as its {@code kiln_batch_denoise} metric
-     *     counts it: comparable with {@code bareDenoise}
+     * @param workerPipeline the worker's own pipeline time in the round, denoising and decoding as its
+     *     {@code kiln_batch_denoise} and {@code kiln_batch_decode} metrics count them: comparable with {@code bare}
      * @param retries S3 and Kafka calls the worker retried during the round; any distorts the figures
+     * @param workerSteal the share of CPU time the hypervisor gave to other guests during the worker's run, 0 to 1
+     *     (NaN where unknown): the runs compare only when both shares are low
+     * @param bareSteal the same during the bare run
      */
     public record Round(
             int number,
@@ -150,10 +153,11 @@ public final class WorkerBenchmark {
             SortedMap<Integer, Integer> batches,
             Duration endToEnd,
             Duration bare,
-            Duration bareDenoise,
             Duration png,
-            Duration workerDenoise,
-            long retries) {
+            Duration workerPipeline,
+            long retries,
+            double workerSteal,
+            double bareSteal) {
 
         public double endToEndJobsPerSecond() {
             return perSecond(jobs, endToEnd);
@@ -171,6 +175,23 @@ public final class WorkerBenchmark {
         /** What each job took end to end beyond its share of the bare pipeline's time. */
         public Duration overheadPerJob() {
             return endToEnd.minus(bare).dividedBy(jobs);
+        }
+
+        /**
+         * The part of {@link #overheadPerJob} spent outside the worker's pipeline: waiting for records, S3 and Kafka on
+         * the engine's path, and the last batch's output. Measured at the same moment as end to end, so the machine's
+         * drift between the worker's run and the bare one does not enter it.
+         */
+        public Duration outsidePipelinePerJob() {
+            return endToEnd.minus(workerPipeline).dividedBy(jobs);
+        }
+
+        /**
+         * The rest of {@link #overheadPerJob}: how much slower the pipeline ran inside the worker than bare, from
+         * the cores it shares with the output stage, Kafka and S3, and from the machine's drift.
+         */
+        public Duration slowerPipelinePerJob() {
+            return workerPipeline.minus(bare).dividedBy(jobs);
         }
 
         public Duration pngPerImage() {
@@ -203,6 +224,16 @@ public final class WorkerBenchmark {
         public Duration medianOverheadPerJob() {
             return UNetBenchmark.median(
                     rounds.stream().map(Round::overheadPerJob).toList());
+        }
+
+        public Duration medianOutsidePipelinePerJob() {
+            return UNetBenchmark.median(
+                    rounds.stream().map(Round::outsidePipelinePerJob).toList());
+        }
+
+        public Duration medianSlowerPipelinePerJob() {
+            return UNetBenchmark.median(
+                    rounds.stream().map(Round::slowerPipelinePerJob).toList());
         }
     }
 
@@ -244,7 +275,7 @@ public final class WorkerBenchmark {
                     report.accept(String.format(
                             Locale.ROOT,
                             "round %d: %d jobs, batches %s; end to end %d ms (%.1f jobs/s), bare pipeline %d ms"
-                                    + " (%.1f jobs/s), overhead %.2f ms per job",
+                                    + " (%.1f jobs/s), overhead %.2f ms per job (%.2f ms outside the worker's pipeline)",
                             r,
                             round.jobs(),
                             round.describeBatches(),
@@ -252,7 +283,8 @@ public final class WorkerBenchmark {
                             round.endToEndJobsPerSecond(),
                             round.bare().toMillis(),
                             round.bareJobsPerSecond(),
-                            millis(round.overheadPerJob())));
+                            millis(round.overheadPerJob()),
+                            millis(round.outsidePipelinePerJob())));
                     rounds.add(round);
                 }
                 return new Result(rounds);
@@ -265,6 +297,7 @@ public final class WorkerBenchmark {
             throws IOException, InterruptedException {
         List<GenerationRequest> requests = jobs.round("r" + number, options.jobs());
         Map<String, Double> before = metrics.scrape();
+        Optional<CpuTimes> workerStart = CpuTimes.now();
         long start = System.nanoTime();
         submitter.submit(requests);
         Terminals done = events.await(requests, ROUND_TIMEOUT);
@@ -272,8 +305,10 @@ public final class WorkerBenchmark {
         Map<String, Double> after = metrics.scrape();
 
         SortedMap<Integer, Integer> batches = batchesFormed(done.batchSizes());
+        Optional<CpuTimes> bareStart = CpuTimes.now();
         BareTimes times = bare.run(requests, batches);
-        Duration workerDenoise = seconds(delta(before, after, DENOISE_SUM));
+        Optional<CpuTimes> bareEnd = CpuTimes.now();
+        Duration workerPipeline = seconds(delta(before, after, DENOISE_SUM) + delta(before, after, DECODE_SUM));
         long retries = Math.round(delta(before, after, STORAGE_RETRIES) + delta(before, after, BROKER_RETRIES));
         return new Round(
                 number,
@@ -281,10 +316,15 @@ public final class WorkerBenchmark {
                 batches,
                 endToEnd,
                 times.generate(),
-                times.denoise(),
                 times.png(),
-                workerDenoise,
-                retries);
+                workerPipeline,
+                retries,
+                steal(workerStart, bareStart),
+                steal(bareStart, bareEnd));
+    }
+
+    private static double steal(Optional<CpuTimes> from, Optional<CpuTimes> to) {
+        return from.isPresent() && to.isPresent() ? to.get().stealSince(from.get()) : Double.NaN;
     }
 
     /**
@@ -477,7 +517,7 @@ public final class WorkerBenchmark {
     }
 
     /** Times of a bare run. */
-    private record BareTimes(Duration generate, Duration denoise, Duration png) {}
+    private record BareTimes(Duration generate, Duration png) {}
 
     /** The pipeline alone, on its own copy of the model, with the PNG encoding the worker does after it. */
     private static final class BarePipeline implements AutoCloseable {
@@ -496,7 +536,6 @@ public final class WorkerBenchmark {
         /** Runs {@code requests} in order, cut into {@code batches}, largest first. */
         BareTimes run(List<GenerationRequest> requests, SortedMap<Integer, Integer> batches) {
             Duration generate = Duration.ZERO;
-            Duration denoise = Duration.ZERO;
             Duration png = Duration.ZERO;
             int next = 0;
             for (var entry : batches.entrySet()) {
@@ -505,18 +544,13 @@ public final class WorkerBenchmark {
                     List<GenerationJob> jobs =
                             requests.subList(next, end).stream().map(this::job).toList();
                     next = end;
-                    long[] lastStep = new long[1];
                     long start = System.nanoTime();
-                    lastStep[0] = start;
-                    List<JobResult> results =
-                            pipeline.generate(jobs, (jobId, step, total) -> lastStep[0] = System.nanoTime());
-                    long finished = System.nanoTime();
-                    generate = generate.plusNanos(finished - start);
-                    denoise = denoise.plusNanos(lastStep[0] - start);
+                    List<JobResult> results = pipeline.generate(jobs, (jobId, step, total) -> {});
+                    generate = generate.plusNanos(System.nanoTime() - start);
                     png = png.plus(encode(jobs, results));
                 }
             }
-            return new BareTimes(generate, denoise, png);
+            return new BareTimes(generate, png);
         }
 
         private Duration encode(List<GenerationJob> jobs, List<JobResult> results) {

@@ -7,10 +7,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -139,19 +137,6 @@ public final class OffsetLedger {
     /** Drops all state of the partitions, after they were revoked or lost. */
     public void forget(Collection<TopicPartition> revoked) {
         revoked.forEach(partitions::remove);
-    }
-
-    /** True when every tracked record has a final outcome. */
-    public boolean isIdle() {
-        return partitions.values().stream().allMatch(known -> known.unfinished.isEmpty());
-    }
-
-    /** The partitions that have at least one unfinished tracked offset. */
-    public Set<TopicPartition> partitionsWithWork() {
-        return partitions.entrySet().stream()
-                .filter(entry -> !entry.getValue().unfinished.isEmpty())
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The settled offsets as distances from the position, lowest first, as many as fit the broker's limit. */

@@ -24,6 +24,7 @@ public final class WorkerMetrics {
     private final Counter retried;
     private final DistributionSummary batchSize;
     private final Timer denoise;
+    private final Timer decode;
     private final Timer queueWait;
     private final Timer step;
     private final Counter storageRetries;
@@ -58,6 +59,8 @@ public final class WorkerMetrics {
                 .strongReference(true)
                 .register(registry);
         denoise = timer(registry, "kiln.batch.denoise", "Denoising time per batch", Duration.ofMinutes(30));
+        decode = timer(
+                registry, "kiln.batch.decode", "Decoding time per batch, latents to pixels", Duration.ofMinutes(10));
         queueWait = timer(
                 registry, "kiln.queue.wait", "Time from a job's arrival to its batch's start", Duration.ofHours(1));
         step = timer(registry, "kiln.denoise.step", "Time per denoising step of a batch", Duration.ofMinutes(1));
@@ -92,18 +95,21 @@ public final class WorkerMetrics {
     }
 
     /**
-     * A batch finished denoising.
+     * A batch finished.
      *
      * @param images the images it generated, at least 1
      * @param denoise how long its denoising loop took
+     * @param decode how long decoding its latents to pixels took
      */
-    public void batchRan(int images, Duration denoise) {
+    public void batchRan(int images, Duration denoise, Duration decode) {
         if (images < 1) {
             throw new IllegalArgumentException("images: a batch generates at least one image, was " + images);
         }
         Duration time = atLeastZero(denoise, "denoise");
+        Duration decodeTime = atLeastZero(decode, "decode");
         batchSize.record(images);
         this.denoise.record(time);
+        this.decode.record(decodeTime);
         if (!time.isZero()) {
             latestImagesPerSecond = images / (time.toNanos() / 1e9);
         }

@@ -256,7 +256,7 @@ final class BatchEngine implements AutoCloseable {
         for (JobResult result : results) {
             ran.add(new Ran(result, times));
         }
-        metrics.batchRan(jobs.stream().mapToInt(GenerationJob::numImages).sum(), Duration.between(begin, denoised));
+        metrics.batchRan(jobs.stream().mapToInt(GenerationJob::numImages).sum(), times.denoise(), times.decode());
         return ran;
     }
 

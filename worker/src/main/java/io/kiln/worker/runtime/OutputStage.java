@@ -84,7 +84,7 @@ final class OutputStage implements AutoCloseable {
         PendingJob job = finished.job();
         String jobId = job.spec().jobId();
         try {
-            return Optional.of(storeNow(job, finished.generation(), finished.result(), batchImages, finished.times()));
+            return Optional.of(storeNow(finished, batchImages));
         } catch (JobFailure failure) {
             return switch (failure.kind()) {
                 case RETRIABLE -> Optional.of(new JobOutcome.Retry(job.record(), jobId, failure));
@@ -103,15 +103,18 @@ final class OutputStage implements AutoCloseable {
         }
     }
 
-    private JobOutcome storeNow(
-            PendingJob job, GenerationJob generation, JobResult result, int batchImages, BatchTimes times) {
+    private JobOutcome storeNow(Finished finished, int batchImages) {
+        PendingJob job = finished.job();
+        JobResult result = finished.result();
+        BatchTimes times = finished.times();
         String jobId = job.spec().jobId();
         Instant encodeStart = clock.instant();
         List<byte[]> pngs = inParallel(
                 result.images(),
                 image -> PngWriter.encode(
                         image.image(),
-                        GenerationParameters.of(generation, image.seed(), identity.model(), identity.modelHash())));
+                        GenerationParameters.of(
+                                finished.generation(), image.seed(), identity.model(), identity.modelHash())));
         Instant uploadStart = clock.instant();
         List<Integer> indices = IntStream.range(0, pngs.size()).boxed().toList();
         List<StoredImage> stored = inParallel(indices, i -> {

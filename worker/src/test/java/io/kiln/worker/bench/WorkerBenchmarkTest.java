@@ -51,6 +51,27 @@ class WorkerBenchmarkTest {
     }
 
     @Test
+    void theOverheadSplitsIntoTimeOutsideTheWorkersPipelineAndItsSlowerPipeline() {
+        SortedMap<Integer, Integer> batches = new TreeMap<>(Map.of(8, 25));
+        var round = new WorkerBenchmark.Round(
+                1,
+                200,
+                batches,
+                Duration.ofMillis(5_000),
+                Duration.ofMillis(4_000),
+                Duration.ofMillis(200),
+                Duration.ofMillis(4_600),
+                0,
+                0.01,
+                0.02);
+
+        assertThat(round.outsidePipelinePerJob()).isEqualTo(Duration.ofMillis(2));
+        assertThat(round.slowerPipelinePerJob()).isEqualTo(Duration.ofMillis(3));
+        assertThat(round.outsidePipelinePerJob().plus(round.slowerPipelinePerJob()))
+                .isEqualTo(round.overheadPerJob());
+    }
+
+    @Test
     void mediansAreTakenOverTheRounds() {
         var result = new WorkerBenchmark.Result(List.of(
                 round(Duration.ofMillis(5_000), Duration.ofMillis(4_000)),
@@ -58,6 +79,8 @@ class WorkerBenchmarkTest {
                 round(Duration.ofMillis(8_000), Duration.ofMillis(4_000))));
 
         assertThat(result.medianOverheadPerJob()).isEqualTo(Duration.ofMillis(5));
+        assertThat(result.medianOutsidePipelinePerJob()).isEqualTo(Duration.ofMillis(5));
+        assertThat(result.medianSlowerPipelinePerJob()).isZero();
         assertThat(result.medianEndToEndJobsPerSecond()).isCloseTo(40.0, within(1e-9));
         assertThat(result.medianBareJobsPerSecond()).isCloseTo(50.0, within(1e-9));
         assertThat(result.medianRatio()).isCloseTo(0.8, within(1e-9));
@@ -79,8 +102,7 @@ class WorkerBenchmarkTest {
     private static WorkerBenchmark.Round round(Duration endToEnd, Duration bare) {
         SortedMap<Integer, Integer> batches = new TreeMap<>();
         batches.put(8, 25);
-        return new WorkerBenchmark.Round(
-                1, 200, batches, endToEnd, bare, bare.dividedBy(2), Duration.ofMillis(200), bare.dividedBy(2), 0);
+        return new WorkerBenchmark.Round(1, 200, batches, endToEnd, bare, Duration.ofMillis(200), bare, 0, 0, 0);
     }
 
     private static WorkerBenchmark.Options options(int jobs, int warmUp, int size) {

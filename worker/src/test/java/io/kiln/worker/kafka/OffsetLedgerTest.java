@@ -99,7 +99,6 @@ class OffsetLedgerTest {
         assertThat(next.take(P0, 3)).isFalse();
         next.complete(P0, 2);
         assertThat(next.committable()).isEqualTo(commit(P0, 4));
-        assertThat(next.isIdle()).isTrue();
     }
 
     @Test
@@ -139,7 +138,6 @@ class OffsetLedgerTest {
         assertThat(ledger.committable())
                 .containsEntry(P1, commit(P1, 102).get(P1))
                 .containsEntry(P0, commit(P0, 0, "1").get(P0));
-        assertThat(ledger.partitionsWithWork()).containsExactly(P0);
     }
 
     @Test
@@ -176,7 +174,6 @@ class OffsetLedgerTest {
         ledger.forget(List.of(P0));
 
         assertThat(ledger.committable()).isEqualTo(commit(P1, 3));
-        assertThat(ledger.partitionsWithWork()).containsExactly(P1);
         assertThatThrownBy(() -> ledger.complete(P0, 8))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("offset 8 of kiln.jobs-0");
@@ -193,22 +190,6 @@ class OffsetLedgerTest {
         complete(P0, 7);
 
         assertThat(ledger.committable()).isEqualTo(commit(P0, 8));
-    }
-
-    @Test
-    void reportsIdleOnlyWhenEverythingTrackedFinished() {
-        assertThat(ledger.isIdle()).isTrue();
-        track(P0, 0);
-        track(P1, 0);
-        assertThat(ledger.isIdle()).isFalse();
-        assertThat(ledger.partitionsWithWork()).containsExactlyInAnyOrder(P0, P1);
-
-        complete(P0, 0);
-        assertThat(ledger.isIdle()).isFalse();
-        complete(P1, 0);
-
-        assertThat(ledger.isIdle()).isTrue();
-        assertThat(ledger.partitionsWithWork()).isEmpty();
     }
 
     @Test
@@ -278,8 +259,6 @@ class OffsetLedgerTest {
                     ledger.forget(List.of(partition));
                     model.forget(partition);
                 }
-                assertThat(ledger.partitionsWithWork()).isEqualTo(model.partitionsWithWork());
-                assertThat(ledger.isIdle()).isEqualTo(model.partitionsWithWork().isEmpty());
             }
         }
     }
@@ -330,16 +309,6 @@ class OffsetLedgerTest {
                 }
             });
             return offsets;
-        }
-
-        Set<TopicPartition> partitionsWithWork() {
-            Set<TopicPartition> partitions = new HashSet<>();
-            tracked.keySet().forEach(partition -> {
-                if (!unfinished(partition).isEmpty()) {
-                    partitions.add(partition);
-                }
-            });
-            return partitions;
         }
 
         void forget(TopicPartition partition) {

@@ -106,7 +106,7 @@ class HealthServerTest {
         metrics.jobConsumed();
         metrics.jobSucceeded();
         metrics.jobFailed(ErrorCode.OUT_OF_MEMORY);
-        metrics.batchRan(4, Duration.ofSeconds(2));
+        metrics.batchRan(4, Duration.ofSeconds(2), Duration.ofMillis(500));
         metrics.queueWait(Duration.ofMillis(500));
         metrics.step(Duration.ofMillis(100));
         metrics.storageRetry();
@@ -130,6 +130,7 @@ class HealthServerTest {
                         "kiln_batch_images_per_second 2.0",
                         "kiln_batch_denoise_seconds_count 1",
                         "kiln_batch_denoise_seconds_sum 2.0",
+                        "kiln_batch_decode_seconds_sum 0.5",
                         "kiln_queue_wait_seconds_sum 0.5",
                         "kiln_denoise_step_seconds_count 1",
                         "kiln_storage_retries_total 1.0",

@@ -64,11 +64,11 @@ class WorkerMetricsTest {
     }
 
     @Test
-    void recordsBatchSizeDenoiseTimeAndTheLatestThroughput() {
+    void recordsBatchSizeDenoiseAndDecodeTimesAndTheLatestThroughput() {
         assertThat(registry.get("kiln.batch.images.per.second").gauge().value()).isNaN();
 
-        metrics.batchRan(8, Duration.ofSeconds(4));
-        metrics.batchRan(3, Duration.ofMillis(1500));
+        metrics.batchRan(8, Duration.ofSeconds(4), Duration.ofMillis(600));
+        metrics.batchRan(3, Duration.ofMillis(1500), Duration.ofMillis(250));
 
         var size = registry.get("kiln.batch.size").summary();
         assertThat(size.count()).isEqualTo(2);
@@ -77,13 +77,15 @@ class WorkerMetricsTest {
         var denoise = registry.get("kiln.batch.denoise").timer();
         assertThat(denoise.count()).isEqualTo(2);
         assertThat(denoise.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(5500);
+        assertThat(registry.get("kiln.batch.decode").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(850);
         assertThat(registry.get("kiln.batch.images.per.second").gauge().value()).isCloseTo(2.0, within(1e-9));
     }
 
     @Test
     void keepsTheThroughputOfABatchWithNoMeasurableTime() {
-        metrics.batchRan(4, Duration.ofSeconds(2));
-        metrics.batchRan(1, Duration.ZERO);
+        metrics.batchRan(4, Duration.ofSeconds(2), Duration.ofMillis(300));
+        metrics.batchRan(1, Duration.ZERO, Duration.ZERO);
 
         assertThat(registry.get("kiln.batch.images.per.second").gauge().value()).isCloseTo(2.0, within(1e-9));
         assertThat(registry.get("kiln.batch.size").summary().count()).isEqualTo(2);
@@ -122,8 +124,10 @@ class WorkerMetricsTest {
 
     @Test
     void refusesImpossibleMeasurementsByName() {
-        assertThatThrownBy(() -> metrics.batchRan(0, Duration.ofSeconds(1))).hasMessageStartingWith("images: ");
-        assertThatThrownBy(() -> metrics.batchRan(1, null)).hasMessageStartingWith("denoise: ");
+        assertThatThrownBy(() -> metrics.batchRan(0, Duration.ofSeconds(1), Duration.ZERO))
+                .hasMessageStartingWith("images: ");
+        assertThatThrownBy(() -> metrics.batchRan(1, null, Duration.ZERO)).hasMessageStartingWith("denoise: ");
+        assertThatThrownBy(() -> metrics.batchRan(1, Duration.ZERO, null)).hasMessageStartingWith("decode: ");
         assertThatThrownBy(() -> metrics.queueWait(null)).hasMessageStartingWith("wait: ");
         assertThatThrownBy(() -> metrics.step(null)).hasMessageStartingWith("stepTime: ");
         assertThat(registry.get("kiln.batch.size").summary().count()).isZero();
