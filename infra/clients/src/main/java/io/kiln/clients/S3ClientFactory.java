@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -23,7 +24,17 @@ public final class S3ClientFactory {
 
     /** A synchronous S3 client on the Apache HTTP client. */
     public static S3Client createClient(S3Settings settings) {
+        return createClient(settings, ClientOverrideConfiguration.builder().build());
+    }
+
+    /**
+     * A synchronous S3 client on the Apache HTTP client whose every call follows {@code overrides}, such as a timeout
+     * or a retry strategy of the caller's. Set once here rather than on each request: a request's own override
+     * configuration makes the SDK rebuild the client's configuration for that call.
+     */
+    public static S3Client createClient(S3Settings settings, ClientOverrideConfiguration overrides) {
         var builder = S3Client.builder()
+                .overrideConfiguration(overrides)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentialsProvider(settings.credentials()))

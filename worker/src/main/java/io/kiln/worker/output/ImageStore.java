@@ -1,5 +1,7 @@
 package io.kiln.worker.output;
 
+import io.kiln.clients.S3ClientFactory;
+import io.kiln.clients.S3Settings;
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.S3Uri;
@@ -19,15 +21,13 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.SdkServiceClientConfiguration;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -49,7 +49,7 @@ import tools.jackson.core.JacksonException;
  *   <li>S3 refusing to serve an init image: {@link JobFailure} terminal, {@link ErrorCode#INIT_IMAGE_UNREADABLE}.
  * </ul>
  *
- * <p>Thread-safe. The store owns the client and the presigner it is given and closes both.
+ * <p>Thread-safe. The store opens its own S3 client and presigner, and closes both.
  */
 public final class ImageStore implements AutoCloseable {
     /** The largest init image read; a larger object is refused unread, so one bad job cannot exhaust the heap. */
@@ -64,11 +64,11 @@ public final class ImageStore implements AutoCloseable {
     // an answer means a dead endpoint, and the guard's next attempt beats waiting for the socket's 30 s default.
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final AwsRequestOverrideConfiguration SINGLE_ATTEMPT = AwsRequestOverrideConfiguration.builder()
+    private static final ClientOverrideConfiguration SINGLE_ATTEMPT = ClientOverrideConfiguration.builder()
             .apiCallTimeout(ATTEMPT_TIMEOUT)
             // StorageGuard does the retrying. The SDK's own (three more attempts by default) would multiply its
             // attempts, spend its time budget unseen and keep calls going while the circuit breaker is open.
-            .addPlugin(ImageStore::withoutSdkRetries)
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
             .build();
 
     private final S3Client s3;
@@ -78,22 +78,15 @@ public final class ImageStore implements AutoCloseable {
     private final StorageGuard guard;
 
     /**
-     * @param s3 the client for all calls; see {@link io.kiln.clients.S3ClientFactory}
-     * @param presigner signs GET URLs for the same store
+     * @param settings the S3 store
      * @param layout where outputs go
      * @param policy how long and how often calls are retried
      * @param clock gives the time a presigned URL's expiry is counted from
      * @param onRetry called on the calling thread just before each retry of an S3 call, for a metric
      */
-    public ImageStore(
-            S3Client s3,
-            S3Presigner presigner,
-            OutputLayout layout,
-            StoragePolicy policy,
-            Clock clock,
-            Runnable onRetry) {
-        this.s3 = Objects.requireNonNull(s3, "s3");
-        this.presigner = Objects.requireNonNull(presigner, "presigner");
+    public ImageStore(S3Settings settings, OutputLayout layout, StoragePolicy policy, Clock clock, Runnable onRetry) {
+        this.s3 = S3ClientFactory.createClient(settings, SINGLE_ATTEMPT);
+        this.presigner = S3ClientFactory.createPresigner(settings);
         this.layout = Objects.requireNonNull(layout, "layout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.guard = new StorageGuard(policy, onRetry);
@@ -224,7 +217,7 @@ public final class ImageStore implements AutoCloseable {
 
     private void put(PutObjectRequest.Builder request, S3Uri uri, byte[] body) {
         String what = "put of " + uri;
-        PutObjectRequest put = request.overrideConfiguration(SINGLE_ATTEMPT).build();
+        PutObjectRequest put = request.build();
         RequestBody content = RequestBody.fromBytes(body);
         try {
             guard.call(what, () -> s3.putObject(put, content));
@@ -262,18 +255,7 @@ public final class ImageStore implements AutoCloseable {
     }
 
     private static GetObjectRequest get(S3Uri uri) {
-        return GetObjectRequest.builder()
-                .bucket(uri.bucket())
-                .key(uri.key())
-                .overrideConfiguration(SINGLE_ATTEMPT)
-                .build();
-    }
-
-    private static void withoutSdkRetries(SdkServiceClientConfiguration.Builder config) {
-        var s3Config = (S3ServiceClientConfiguration.Builder) config;
-        s3Config.overrideConfiguration(s3Config.overrideConfiguration().toBuilder()
-                .retryStrategy(AwsRetryStrategy.doNotRetry())
-                .build());
+        return GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build();
     }
 
     private static String sha256(byte[] bytes) {

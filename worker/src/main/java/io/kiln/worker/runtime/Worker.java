@@ -1,6 +1,5 @@
 package io.kiln.worker.runtime;
 
-import io.kiln.clients.S3ClientFactory;
 import io.kiln.worker.config.WorkerConfig;
 import io.kiln.worker.control.Cancellations;
 import io.kiln.worker.control.ControlListener;
@@ -105,8 +104,7 @@ public final class Worker implements AutoCloseable {
         // 3. S3 and the producers
         var storage = config.storage();
         var store = new ImageStore(
-                S3ClientFactory.createClient(storage.s3()),
-                S3ClientFactory.createPresigner(storage.s3()),
+                storage.s3(),
                 new OutputLayout(storage.bucket(), storage.prefix()),
                 new StoragePolicy(
                         config.retry().storageInitialBackoff(),

@@ -188,8 +188,7 @@ class ImageStoreIT {
 
     private ImageStore newStore(S3Settings settings, OutputLayout layout) {
         return new ImageStore(
-                S3ClientFactory.createClient(settings),
-                S3ClientFactory.createPresigner(settings),
+                settings,
                 layout,
                 new StoragePolicy(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(5)),
                 Clock.fixed(NOW, ZoneOffset.UTC),

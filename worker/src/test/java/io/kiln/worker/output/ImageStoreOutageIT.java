@@ -136,13 +136,7 @@ class ImageStoreOutageIT {
     }
 
     private ImageStore newStore(S3Settings settings, StoragePolicy policy) {
-        return new ImageStore(
-                S3ClientFactory.createClient(settings),
-                S3ClientFactory.createPresigner(settings),
-                LAYOUT,
-                policy,
-                Clock.systemUTC(),
-                retries::incrementAndGet);
+        return new ImageStore(settings, LAYOUT, policy, Clock.systemUTC(), retries::incrementAndGet);
     }
 
     /** Settings for a stopped server: a loopback port nothing listens on, so every connection is refused. */
