@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +82,13 @@ public final class Worker implements AutoCloseable {
         var kafka = new KafkaClientProperties(config.kafka(), config.workerId());
         var topics = config.topics();
 
-        // 1. the model, and the hash each PNG names it by
+        // 1. the model and the hash each PNG names it by, side by side: both read all the weights (seconds for SD 1.5)
+        var hashing = new FutureTask<>(() -> ModelHash.of(config.model().path()));
+        Thread.ofVirtual().name("kiln-model-hash").start(hashing);
         StableDiffusionModel model = ModelLoader.load(
                 config.model().path(), Optional.empty(), config.model().options());
         resources.push(model);
-        var identity = new WorkerIdentity(
-                config.workerId(),
-                config.model().name(),
-                ModelHash.of(config.model().path()));
+        var identity = new WorkerIdentity(config.workerId(), config.model().name(), await(hashing));
         modelLoaded = true;
 
         // 2. the topics, and the cancels already written
@@ -170,6 +171,17 @@ public final class Worker implements AutoCloseable {
                 identity.model(),
                 identity.modelHash(),
                 health.port());
+    }
+
+    private static String await(FutureTask<String> hashing) throws IOException, InterruptedException {
+        try {
+            return hashing.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("hashing the model failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** What keeps the worker from being ready; empty when it is. */
