@@ -1,6 +1,10 @@
 package io.kiln.cli;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import io.kiln.worker.config.InvalidConfigException;
 import io.kiln.worker.config.WorkerConfig;
 import io.kiln.worker.config.WorkerConfigLoader;
@@ -8,6 +12,7 @@ import io.kiln.worker.runtime.WorkerMain;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -38,6 +43,9 @@ public final class WorkerCommand implements Callable<Integer> {
     /** The loggers whose INFO lines a running worker prints: start, assignments, revocations, stop. */
     static final String WORKER_LOGGERS = "io.kiln";
 
+    private static final String SERVICE_PATTERN =
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{30} - %msg%n";
+
     @Spec
     private CommandSpec spec;
 
@@ -62,14 +70,28 @@ public final class WorkerCommand implements Callable<Integer> {
     }
 
     /**
-     * The command line's logback.xml keeps every logger at WARN, since its other commands print what they were asked
-     * for. A service has no other output: what it is doing goes to its log, so this command alone lowers Kiln's own
-     * loggers to INFO; Kafka's, the AWS SDK's and DJL's stay at WARN.
+     * The command line's logback.xml keeps every logger at WARN and prints no time, since its other commands print
+     * what they were asked for. A service has no other output: what it is doing goes to its log, so this command
+     * alone lowers Kiln's own loggers to INFO (Kafka's, the AWS SDK's and DJL's stay at WARN) and starts each line
+     * with its UTC time and thread.
      */
     private static void logWorkerInfo() {
-        if (LoggerFactory.getLogger(WORKER_LOGGERS) instanceof ch.qos.logback.classic.Logger kiln
-                && !kiln.isInfoEnabled()) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        var kiln = context.getLogger(WORKER_LOGGERS);
+        if (!kiln.isInfoEnabled()) {
             kiln.setLevel(Level.INFO);
+        }
+        if (context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")
+                instanceof OutputStreamAppender<ILoggingEvent> stderr) {
+            var encoder = new PatternLayoutEncoder();
+            encoder.setContext(context);
+            encoder.setPattern(SERVICE_PATTERN);
+            encoder.start();
+            stderr.stop();
+            stderr.setEncoder(encoder);
+            stderr.start();
         }
     }
 }

@@ -82,8 +82,8 @@ class WorkerCommandIT {
                 .as(Files.readString(output))
                 .isTrue();
         assertThat(Files.readString(output))
-                .contains("INFO ")
-                .contains("worker cli-it started")
+                .containsPattern(
+                        "(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main] .* worker cli-it started")
                 .doesNotContain("ERROR");
     }
 
