@@ -7,19 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.kiln.clients.S3ClientFactory;
 import io.kiln.clients.S3Settings;
 import io.kiln.contracts.ErrorCode;
-import io.kiln.infra.local.junit.LocalInfraExtension;
-import io.kiln.infra.local.process.ChildLifetime;
 import io.kiln.infra.local.process.LocalS3;
-import io.kiln.infra.local.process.LocalS3Config;
-import io.kiln.infra.local.process.S3Storage;
 import io.kiln.worker.failure.FailureKind;
 import io.kiln.worker.failure.JobFailure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,20 +37,15 @@ class ImageStoreOutageIT {
 
     @Test
     void completesConcurrentUploadsWhenS3ComesBackWithinTheRetryBudget() throws Exception {
-        Path folder = freshFolder();
-        int port;
-        S3Settings settings;
-        try (LocalS3 first = LocalS3.start(config(folder, 0));
-                S3Client admin = S3ClientFactory.createClient(first.endpoint().toS3Settings())) {
-            port = first.endpoint().endpoint().getPort();
-            settings = first.endpoint().toS3Settings();
-            admin.createBucket(request -> request.bucket(BUCKET));
-        }
-        byte[] png = ImageStoreIT.png(256, 256);
-
         var policy = new StoragePolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(60));
         ExecutorService uploaders = Executors.newFixedThreadPool(4);
-        try (ImageStore store = newStore(settings, policy)) {
+        try (OutageS3 s3 = OutageS3.start();
+                ImageStore store = newStore(s3.endpoint().toS3Settings(), policy)) {
+            try (S3Client admin = S3ClientFactory.createClient(s3.endpoint().toS3Settings())) {
+                admin.createBucket(request -> request.bucket(BUCKET));
+            }
+            s3.stop();
+            byte[] png = ImageStoreIT.png(256, 256);
             List<Future<StoredImage>> uploads = new ArrayList<>();
             for (int index = 0; index < 4; index++) {
                 int image = index;
@@ -68,11 +57,10 @@ class ImageStoreOutageIT {
                     .noneMatch(Future::isDone));
             int retriesDuringOutage = retries.get();
 
-            try (LocalS3 second = LocalS3.start(config(folder, port))) {
-                for (Future<StoredImage> upload : uploads) {
-                    StoredImage stored = upload.get(10, TimeUnit.SECONDS);
-                    assertThat(store.read(stored.uri())).isEqualTo(png);
-                }
+            s3.restart();
+            for (Future<StoredImage> upload : uploads) {
+                StoredImage stored = upload.get(10, TimeUnit.SECONDS);
+                assertThat(store.read(stored.uri())).isEqualTo(png);
             }
             // Four callers retrying on their own would make over 40 attempts in 8 s; the shared breaker lets one
             // trial through per open period, at most one a second once the outage lasts.
@@ -147,19 +135,5 @@ class ImageStoreOutageIT {
         }
         return S3Settings.compatibleStore(
                 URI.create("http://127.0.0.1:" + port), LocalS3.REGION, LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY);
-    }
-
-    private static LocalS3Config config(Path folder, int port) {
-        return new LocalS3Config(
-                folder,
-                port,
-                S3Storage.FILESYSTEM,
-                ChildLifetime.TIED_TO_PARENT,
-                LocalS3Config.DEFAULT_STARTUP_TIMEOUT);
-    }
-
-    private static Path freshFolder() throws IOException {
-        Path root = Path.of(System.getProperty(LocalInfraExtension.WORK_ROOT_PROPERTY, "target/kiln-infra"));
-        return Files.createTempDirectory(Files.createDirectories(root), "s3-outage-");
     }
 }

@@ -8,6 +8,7 @@ import io.kiln.contracts.Headers;
 import io.kiln.contracts.JobEvent;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.worker.output.OutageS3;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,6 +7,7 @@ import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobEvent;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.worker.output.OutageS3;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

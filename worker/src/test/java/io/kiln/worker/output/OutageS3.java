@@ -1,4 +1,4 @@
-package io.kiln.worker.runtime;
+package io.kiln.worker.output;
 
 import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.local.junit.LocalInfraExtension;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * A test's own S3 server (s3proxy) that can be stopped and started again: objects are kept in files and the port is
  * fixed after the first start, so that clients configured with its endpoint find the same store when it returns.
  */
-final class OutageS3 implements AutoCloseable {
+public final class OutageS3 implements AutoCloseable {
     private final Path folder;
     private final S3Endpoint endpoint;
     private LocalS3 server;
@@ -26,19 +26,19 @@ final class OutageS3 implements AutoCloseable {
     }
 
     /** Starts a server on any free port, with its files in a new folder under the infrastructure work root. */
-    static OutageS3 start() throws IOException {
+    public static OutageS3 start() throws IOException {
         Path root = Path.of(System.getProperty(LocalInfraExtension.WORK_ROOT_PROPERTY, "target/kiln-infra"));
         Path folder = Files.createTempDirectory(Files.createDirectories(root), "s3-outage-");
         return new OutageS3(folder, LocalS3.start(config(folder, 0)));
     }
 
     /** Where the server answers, whether it runs now or not. */
-    S3Endpoint endpoint() {
+    public S3Endpoint endpoint() {
         return endpoint;
     }
 
     /** Stops the server; connections to its port are refused until {@link #restart}. */
-    void stop() {
+    public void stop() {
         if (server != null) {
             server.close();
             server = null;
@@ -46,7 +46,7 @@ final class OutageS3 implements AutoCloseable {
     }
 
     /** Starts the server again on the same port, over the same files. */
-    void restart() {
+    public void restart() {
         if (server == null) {
             server = LocalS3.start(config(folder, endpoint.endpoint().getPort()));
         }
