@@ -85,11 +85,11 @@ public final class ImageStore implements AutoCloseable {
      * @param onRetry called on the calling thread just before each retry of an S3 call, for a metric
      */
     public ImageStore(S3Settings settings, OutputLayout layout, StoragePolicy policy, Clock clock, Runnable onRetry) {
-        this.s3 = S3ClientFactory.createClient(settings, SINGLE_ATTEMPT);
-        this.presigner = S3ClientFactory.createPresigner(settings);
         this.layout = Objects.requireNonNull(layout, "layout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.guard = new StorageGuard(policy, onRetry);
+        this.s3 = S3ClientFactory.createClient(settings, SINGLE_ATTEMPT);
+        this.presigner = S3ClientFactory.createPresigner(settings);
     }
 
     /**
