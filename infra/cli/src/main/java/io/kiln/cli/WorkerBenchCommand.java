@@ -1,5 +1,7 @@
 package io.kiln.cli;
 
+import io.kiln.clients.S3Credentials;
+import io.kiln.clients.S3Settings;
 import io.kiln.infra.local.process.ChildLifetime;
 import io.kiln.infra.local.process.LocalKafka;
 import io.kiln.infra.local.process.LocalKafkaConfig;
@@ -11,6 +13,7 @@ import io.kiln.worker.config.BatchingSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +31,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kiln bench worker}: the worker's own cost. Starts a Kafka broker and an S3 server of its own, runs one worker
- * against them and the bare pipeline beside it ({@link WorkerBenchmark}), prints a table, and stops the servers.
+ * {@code kiln bench worker}: the worker's own cost. Starts a Kafka broker and an S3 server of its own, or uses the
+ * ones given, runs one worker against them and the bare pipeline beside it ({@link WorkerBenchmark}), prints a table,
+ * and stops the servers it started.
  */
 @Command(
         name = "worker",
@@ -37,7 +41,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Times jobs end to end through one worker (request on Kafka, PNGs to S3, terminal event read back with"
                     + " read_committed) against the bare pipeline on the same batches, in one process, round after"
-                    + " round. Starts its own Kafka broker and S3 server on 127.0.0.1 and stops them at the end.",
+                    + " round. Starts its own Kafka broker and S3 server on 127.0.0.1 and stops them at the end, unless"
+                    + " --bootstrap and --s3-endpoint name servers elsewhere, so that they do not share this machine's"
+                    + " cores.",
             "The last line, ratio=<x> overhead_ms=<y>, gives the medians: end-to-end over bare jobs per second, and"
                     + " the milliseconds each job spends beyond its share of the bare pipeline."
         })
@@ -106,6 +112,28 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     private long maxBatchDelayMillis;
 
     @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "A Kafka broker to use instead of starting one; needs --s3-endpoint too. The run creates"
+                    + " topics and a group named kiln-bench-<random> and leaves them behind.")
+    private String bootstrap;
+
+    @Option(
+            names = "--s3-endpoint",
+            paramLabel = "URL",
+            description = "An S3-compatible store to use instead of starting one, addressed path-style, with keys from"
+                    + " the AWS default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for example); needs"
+                    + " --bootstrap too. The run creates a bucket named kiln-bench-<random> and leaves it behind.")
+    private URI s3Endpoint;
+
+    @Option(
+            names = "--s3-region",
+            defaultValue = "us-east-1",
+            paramLabel = "REGION",
+            description = "The signing region of --s3-endpoint (default: ${DEFAULT-VALUE}).")
+    private String s3Region;
+
+    @Option(
             names = "--dir",
             paramLabel = "DIR",
             description = "Folder for the servers' configuration, logs and data; default: a new temporary folder,"
@@ -130,6 +158,11 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 maxBatchImages,
                 maxBatchDelayMillis);
         out.println("machine: " + Machine.describe());
+        if (bootstrap != null) {
+            out.printf(Locale.ROOT, "Kafka at %s, S3 at %s (given)%n", bootstrap, s3Endpoint);
+            run(out, bootstrap, new S3Settings(Optional.of(s3Endpoint), s3Region, true, S3Credentials.defaultChain()));
+            return ExitCode.OK;
+        }
         Path folder = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kiln-bench-worker-");
         try (LocalKafka kafka = LocalKafka.start(new LocalKafkaConfig(
                         folder.resolve("kafka"),
@@ -150,9 +183,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     kafka.endpoint().bootstrapServers(),
                     s3.endpoint().endpoint(),
                     folder);
-            WorkerBenchmark.Result result = new WorkerBenchmark(options(kafka, s3)).run(out::println);
-            out.println("machine load after the run: " + Machine.loadAverage());
-            printTable(out, result);
+            run(out, kafka.endpoint().bootstrapServers(), s3.endpoint().toS3Settings());
         } finally {
             if (dir == null) {
                 deleteQuietly(folder);
@@ -161,8 +192,18 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    private void run(PrintWriter out, String bootstrapServers, S3Settings s3) throws IOException, InterruptedException {
+        WorkerBenchmark.Result result = new WorkerBenchmark(options(bootstrapServers, s3)).run(out::println);
+        out.println("machine load after the run: " + Machine.loadAverage());
+        printTable(out, result);
+    }
+
     /** Refuses bad arguments before any server starts. */
     private void checkArguments() {
+        if ((bootstrap == null) != (s3Endpoint == null)) {
+            throw invalid("--bootstrap and --s3-endpoint go together: give both to use servers elsewhere, or neither"
+                    + " to start local ones");
+        }
         if (!Files.isDirectory(model)) {
             throw invalid("--model: no such diffusers folder: "
                     + model.toAbsolutePath().normalize());
@@ -181,10 +222,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         }
     }
 
-    private WorkerBenchmark.Options options(LocalKafka kafka, LocalS3 s3) {
+    private WorkerBenchmark.Options options(String bootstrapServers, S3Settings s3) {
         return new WorkerBenchmark.Options(
-                kafka.endpoint().bootstrapServers(),
-                s3.endpoint().toS3Settings(),
+                bootstrapServers,
+                s3,
                 model,
                 jobs,
                 warmUp,

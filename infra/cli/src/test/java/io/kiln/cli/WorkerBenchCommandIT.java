@@ -2,15 +2,58 @@ package io.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
+import io.kiln.infra.local.junit.KilnInfra;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kiln bench worker} with a handful of jobs: it starts its own Kafka and S3, runs a worker and the bare
- * pipeline, and prints its table. Keeps the benchmark from rotting; its figures mean nothing at this size.
+ * {@code kiln bench worker} with a handful of jobs: it starts its own Kafka and S3, or uses the ones given, runs a
+ * worker and the bare pipeline, and prints its table. Keeps the benchmark from rotting; its figures mean nothing at
+ * this size.
  */
+@KilnInfra
 class WorkerBenchCommandIT {
+
+    @Test
+    void usesTheBrokerAndStoreItIsGiven(KafkaEndpoint kafka, S3Endpoint s3) {
+        String tiny = GoldenData.file("models/tiny").toString();
+        // the store's keys reach the AWS default chain as they would from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+        System.setProperty("aws.accessKeyId", s3.accessKey());
+        System.setProperty("aws.secretAccessKey", s3.secretKey());
+        CommandRun run;
+        try {
+            run = CommandRun.of(
+                    "bench",
+                    "worker",
+                    "--model",
+                    tiny,
+                    "--jobs",
+                    "4",
+                    "--warm-up",
+                    "0",
+                    "--rounds",
+                    "1",
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--s3-endpoint",
+                    s3.endpoint().toString(),
+                    "--s3-region",
+                    s3.region());
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("Kafka at " + kafka.bootstrapServers() + ", S3 at " + s3.endpoint() + " (given)")
+                .contains("round 1: 4 jobs, batches ");
+        assertThat(run.outLines()).last().satisfies(line -> assertThat(line)
+                .matches("ratio=\\d+\\.\\d\\d overhead_ms=-?\\d+\\.\\d\\d"));
+    }
 
     @Test
     void runsJobsThroughAWorkerAndTheBarePipelineAndPrintsTheTable() throws Exception {

@@ -23,6 +23,14 @@ class WorkerBenchCommandTest {
     }
 
     @Test
+    void aBrokerWithoutAStoreIsAnArgumentError() {
+        CommandRun run = CommandRun.of("bench", "worker", "--model", dir.toString(), "--bootstrap", "kafka:9092");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--bootstrap and --s3-endpoint go together");
+    }
+
+    @Test
     void noJobsIsAnArgumentError() {
         CommandRun run = CommandRun.of("bench", "worker", "--model", dir.toString(), "--jobs", "0");
 
