@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.kiln.contracts.Headers;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.worker.kafka.WholeTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -347,11 +348,7 @@ class DlqCommandIT {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = WholeTopic.assignFromStart(consumer, topic);
             // the consumer may only be used from the thread that polls it
             await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(100)).forEach(received::add);

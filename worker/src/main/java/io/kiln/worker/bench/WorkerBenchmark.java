@@ -19,6 +19,7 @@ import io.kiln.worker.config.WorkerConfig;
 import io.kiln.worker.image.GenerationParameters;
 import io.kiln.worker.image.ModelHash;
 import io.kiln.worker.image.PngWriter;
+import io.kiln.worker.kafka.WholeTopic;
 import io.kiln.worker.model.ModelLoader;
 import io.kiln.worker.model.ModelOptions;
 import io.kiln.worker.model.StableDiffusionModel;
@@ -56,7 +57,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -469,11 +469,7 @@ public final class WorkerBenchmark {
                     ByteArrayDeserializer.class.getName(),
                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                     ByteArrayDeserializer.class.getName()));
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            WholeTopic.assignFromStart(consumer, topic);
         }
 
         /** Reads until every job of {@code requests} has its terminal event; each must be {@code succeeded}. */

@@ -2,6 +2,7 @@ package io.kiln.worker.control;
 
 import io.kiln.contracts.CancelCommand;
 import io.kiln.contracts.JsonCodec;
+import io.kiln.worker.kafka.WholeTopic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -51,11 +52,7 @@ public final class ControlListener implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = WholeTopic.assignFromStart(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (!Thread.currentThread().isInterrupted()) {
                 readMore(end);

@@ -6,6 +6,7 @@ import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.worker.kafka.WholeTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -41,11 +41,7 @@ final class EventLog implements AutoCloseable {
         try {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> !consumer.partitionsFor(topic).isEmpty());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            WholeTopic.assignFromStart(consumer, topic);
             while (!Thread.currentThread().isInterrupted()) {
                 for (var record : consumer.poll(Duration.ofMillis(100))) {
                     JobEventEnvelope event = JsonCodec.readEvent(record.value());

@@ -15,6 +15,7 @@ import io.kiln.infra.local.S3Endpoint;
 import io.kiln.worker.config.InvalidConfigException;
 import io.kiln.worker.config.WorkerConfig;
 import io.kiln.worker.config.WorkerConfigLoader;
+import io.kiln.worker.kafka.WholeTopic;
 import io.kiln.worker.model.Golden;
 import java.io.IOException;
 import java.io.Writer;
@@ -299,11 +300,7 @@ final class WorkerKit implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = WholeTopic.assignFromStart(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
