@@ -4,9 +4,12 @@ import io.kiln.contracts.CancelCommand;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.worker.kafka.WholeTopic;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,22 +25,41 @@ import tools.jackson.core.JacksonException;
  * Reads the whole control topic on its own thread, from the beginning and then as it grows, into
  * {@link Cancellations}. Every worker reads every partition, without a consumer group: any worker may hold the job a
  * command names.
+ *
+ * <p>A topic with a retention deletes its old commands, and the listener forgets them at the same age, so a worker
+ * that has run for months knows the same cancels as one started today, and its set stops growing.
  */
 public final class ControlListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlListener.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration FORGET_EVERY = Duration.ofMinutes(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Cancellations cancellations;
+    private final Optional<Duration> retention;
+    private final Clock clock;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
+    private Instant nextForget = Instant.MIN;
 
-    public ControlListener(Map<String, Object> consumerProperties, String topic, Cancellations cancellations) {
+    /**
+     * @param retention how long the topic keeps a command (its {@code retention.ms}); empty when it keeps them
+     *     forever
+     * @param clock tells the age of commands
+     */
+    public ControlListener(
+            Map<String, Object> consumerProperties,
+            String topic,
+            Optional<Duration> retention,
+            Cancellations cancellations,
+            Clock clock) {
         this.consumer = new KafkaConsumer<>(consumerProperties);
         this.topic = topic;
+        this.retention = retention;
         this.cancellations = cancellations;
+        this.clock = clock;
         this.thread = Thread.ofPlatform().name("kiln-control").daemon().unstarted(this::run);
     }
 
@@ -70,7 +92,13 @@ public final class ControlListener implements AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                 apply(record);
             }
-            if (caughtUp.getCount() > 0 && reached(end)) {
+            boolean catchingUp = caughtUp.getCount() > 0;
+            if (catchingUp && !reached(end)) {
+                return;
+            }
+            // before the first job is checked, so that no job meets a cancel the topic has already deleted
+            forgetExpired();
+            if (catchingUp) {
                 caughtUp.countDown();
             }
         } catch (WakeupException e) {
@@ -82,6 +110,14 @@ public final class ControlListener implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void forgetExpired() {
+        Instant now = clock.instant();
+        if (retention.isPresent() && !now.isBefore(nextForget)) {
+            cancellations.forgetWrittenBefore(now.minus(retention.get()));
+            nextForget = now.plus(FORGET_EVERY);
         }
     }
 
@@ -105,7 +141,7 @@ public final class ControlListener implements AutoCloseable {
         }
         try {
             CancelCommand command = JsonCodec.readCancel(record.value());
-            cancellations.cancel(jobId, command.reason());
+            cancellations.cancel(jobId, command.reason(), Instant.ofEpochMilli(record.timestamp()));
         } catch (JacksonException e) {
             log.warn("control record for job {} is not a cancel command; ignored: {}", jobId, e.getOriginalMessage());
         }

@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -20,11 +23,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the worker's topics exist before it joins the group, creating the missing ones: the retry and
  * dead-letter topics with as many partitions as the job topic (dead letters keep their partition number), and the
- * control topic compacted (only the latest command per job matters). Topics an operator created are left as they are.
+ * control topic compacted (only the latest command per job matters) with a retention of {@link #CONTROL_RETENTION}.
+ * Topics an operator created are left as they are.
  */
 public final class TopicProvisioner {
     /** Partitions of a job topic created here: the most workers one group can keep busy. */
     static final int DEFAULT_PARTITIONS = 6;
+
+    /**
+     * How long a control topic created here keeps a cancel: as long as Kafka keeps a job request by default
+     * ({@code log.retention.hours}, 7 days), after which no job it could name is left to cancel.
+     */
+    public static final Duration CONTROL_RETENTION = Duration.ofDays(7);
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
@@ -33,11 +43,20 @@ public final class TopicProvisioner {
     private TopicProvisioner() {}
 
     /**
-     * Creates whichever of the worker's topics are missing.
+     * The topics as the worker found or made them.
      *
-     * @return the partition count of each topic, by name
+     * @param partitions the partition count of each topic, by name
+     * @param controlRetention how long the control topic keeps a command; empty when it keeps them forever (no
+     *     {@code delete} cleanup policy, or {@code retention.ms=-1})
      */
-    public static Map<String, Integer> ensure(Map<String, Object> adminProperties, TopicSettings topics, int retries)
+    public record Provisioned(Map<String, Integer> partitions, Optional<Duration> controlRetention) {
+        public Provisioned {
+            partitions = Map.copyOf(partitions);
+        }
+    }
+
+    /** Creates whichever of the worker's topics are missing. */
+    public static Provisioned ensure(Map<String, Object> adminProperties, TopicSettings topics, int retries)
             throws InterruptedException {
         try (Admin admin = Admin.create(adminProperties)) {
             Set<String> existing = admin.listTopics().names().get();
@@ -54,7 +73,11 @@ public final class TopicProvisioner {
             }
             if (!existing.contains(topics.control())) {
                 missing.add(new NewTopic(topics.control(), partitions, (short) -1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                        .configs(Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG,
+                                Long.toString(CONTROL_RETENTION.toMillis()))));
             }
             create(admin, missing);
             Map<String, Integer> counts = new HashMap<>();
@@ -62,7 +85,7 @@ public final class TopicProvisioner {
                 counts.put(name, describe(admin, name));
             }
             counts.put(topics.control(), describe(admin, topics.control()));
-            return Map.copyOf(counts);
+            return new Provisioned(counts, retention(admin, topics.control()));
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "cannot check or create the worker's topics: " + e.getCause(), e.getCause());
@@ -84,6 +107,17 @@ public final class TopicProvisioner {
                 }
             }
         }
+    }
+
+    private static Optional<Duration> retention(Admin admin, String topic)
+            throws InterruptedException, ExecutionException {
+        var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        boolean deletes = List.of(
+                        config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().split(","))
+                .contains(TopicConfig.CLEANUP_POLICY_DELETE);
+        long millis = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        return deletes && millis >= 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
     }
 
     private static int describe(Admin admin, String topic) throws InterruptedException, ExecutionException {

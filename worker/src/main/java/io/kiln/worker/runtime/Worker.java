@@ -92,10 +92,11 @@ public final class Worker implements AutoCloseable {
         modelLoaded = true;
 
         // 2. the topics, and the cancels already written
-        var partitions =
+        var provisioned =
                 TopicProvisioner.ensure(kafka.admin(), topics, config.retry().retries());
         var cancellations = new Cancellations();
-        var control = new ControlListener(kafka.controlConsumer(), topics.control(), cancellations);
+        var control = new ControlListener(
+                kafka.controlConsumer(), topics.control(), provisioned.controlRetention(), cancellations, clock);
         resources.push(control);
         control.start();
         if (!control.awaitCaughtUp(CONTROL_CATCH_UP)) {
@@ -123,7 +124,7 @@ public final class Worker implements AutoCloseable {
                 events,
                 topics,
                 config.retry().delays(),
-                partitions.get(topics.deadLetters()),
+                provisioned.partitions().get(topics.deadLetters()),
                 clock);
         resources.push(publisher);
         publisher.initTransactions();

@@ -9,6 +9,7 @@ import io.kiln.contracts.JobEvent;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.worker.kafka.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,11 +45,16 @@ class CancelDeadlineIT {
     @BeforeAll
     static void startWorkerAfterTheEarlyCancel(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
         kit = new WorkerKit(kafka, s3);
-        // the control topic as the worker would create it (compacted), so the cancel can be written before it starts
+        // the control topic as the worker would create it (compacted, with a retention), so the cancel can be
+        // written before it starts
         String control = kit.config("cancel", Map.of()).topics().control();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(control, 2, (short) 1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                            .configs(Map.of(
+                                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                                    TopicConfig.RETENTION_MS_CONFIG,
+                                    Long.toString(TopicProvisioner.CONTROL_RETENTION.toMillis())))))
                     .all()
                     .get();
         }
