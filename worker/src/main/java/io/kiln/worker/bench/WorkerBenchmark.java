@@ -31,6 +31,7 @@ import io.kiln.worker.pipeline.StableDiffusionPipeline;
 import io.kiln.worker.runtime.Worker;
 import io.kiln.worker.sampling.Sampler;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,6 +79,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class WorkerBenchmark {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(15);
+    /**
+     * Warm-up jobs the bare pipeline runs itself. It runs the same Java code as the worker's pipeline, which the
+     * worker's warm-up compiles, so these need only settle its own model's native memory.
+     */
+    private static final int BARE_WARM_UP_JOBS = 200;
+
+    /**
+     * The most CPU steal a round may see in either run and still count. On this kind of VM steal comes in bursts of
+     * 10–35 %, which move a run's time by far more than the 5 ms per job being measured.
+     */
+    public static final double MAX_STEAL = 0.05;
+
     private static final String DENOISE_SUM = "kiln_batch_denoise_seconds_sum";
     private static final String DECODE_SUM = "kiln_batch_decode_seconds_sum";
     private static final String STORAGE_RETRIES = "kiln_storage_retries_total";
@@ -96,7 +109,8 @@ public final class WorkerBenchmark {
      * @param s3 the S3 store
      * @param model the model the worker serves, a diffusers folder
      * @param jobs one-image jobs per timed round
-     * @param warmUpJobs jobs run through worker and bare pipeline before the first round, untimed
+     * @param warmUpJobs jobs run through the worker before the first round, untimed; the bare pipeline runs the first
+     *     of them too
      * @param rounds timed rounds, each a worker run and a bare run of its batches
      * @param size image side in pixels
      * @param steps DDIM steps per image
@@ -143,6 +157,9 @@ public final class WorkerBenchmark {
      * @param workerPipeline the worker's own pipeline time in the round, denoising and decoding as its
      *     {@code kiln_batch_denoise} and {@code kiln_batch_decode} metrics count them: comparable with {@code bare}
      * @param retries S3 and Kafka calls the worker retried during the round; any distorts the figures
+     * @param workerCompiling the time this JVM's JIT compilers spent during the worker's run: code that runs once per
+     *     job takes thousands of jobs to be compiled, and until it is, the compilers take CPU from the pipeline
+     * @param bareCompiling the same during the bare run
      * @param workerSteal the share of CPU time the hypervisor gave to other guests during the worker's run, 0 to 1
      *     (NaN where unknown): the runs compare only when both shares are low
      * @param bareSteal the same during the bare run
@@ -156,6 +173,8 @@ public final class WorkerBenchmark {
             Duration png,
             Duration workerPipeline,
             long retries,
+            Duration workerCompiling,
+            Duration bareCompiling,
             double workerSteal,
             double bareSteal) {
 
@@ -198,42 +217,70 @@ public final class WorkerBenchmark {
             return png.dividedBy(jobs);
         }
 
+        /** Whether neither run lost more than {@link #MAX_STEAL} of the CPU to other guests (unknown counts as no). */
+        public boolean isCalm() {
+            return !(workerSteal > MAX_STEAL) && !(bareSteal > MAX_STEAL);
+        }
+
+        public Duration workerCompilingPerJob() {
+            return workerCompiling.dividedBy(jobs);
+        }
+
+        public Duration bareCompilingPerJob() {
+            return bareCompiling.dividedBy(jobs);
+        }
+
         public String describeBatches() {
             return describe(batches);
         }
     }
 
-    /** Every round, and their medians. */
+    /**
+     * Every round, and their medians over the {@link #compared} ones.
+     *
+     * @param rounds every round, in order
+     */
     public record Result(List<Round> rounds) {
         public Result {
             rounds = List.copyOf(rounds);
         }
 
+        /**
+         * The rounds the medians are taken over: those in which the hypervisor stole at most {@link #MAX_STEAL} of the
+         * CPU in both runs, or every round when none qualifies. A round where one run lost a fifth of its CPU to other
+         * guests compares the neighbours, not the worker; leaving out such rounds in either direction biases
+         * nothing.
+         */
+        public List<Round> compared() {
+            List<Round> calm = rounds.stream().filter(Round::isCalm).toList();
+            return calm.isEmpty() ? rounds : calm;
+        }
+
         public double medianEndToEndJobsPerSecond() {
-            return median(rounds.stream().map(Round::endToEndJobsPerSecond).toList());
+            return median(compared().stream().map(Round::endToEndJobsPerSecond).toList());
         }
 
         public double medianBareJobsPerSecond() {
-            return median(rounds.stream().map(Round::bareJobsPerSecond).toList());
+            return median(compared().stream().map(Round::bareJobsPerSecond).toList());
         }
 
         public double medianRatio() {
-            return median(rounds.stream().map(Round::ratio).toList());
+            return median(compared().stream().map(Round::ratio).toList());
         }
 
         public Duration medianOverheadPerJob() {
             return UNetBenchmark.median(
-                    rounds.stream().map(Round::overheadPerJob).toList());
+                    compared().stream().map(Round::overheadPerJob).toList());
         }
 
         public Duration medianOutsidePipelinePerJob() {
             return UNetBenchmark.median(
-                    rounds.stream().map(Round::outsidePipelinePerJob).toList());
+                    compared().stream().map(Round::outsidePipelinePerJob).toList());
         }
 
         public Duration medianSlowerPipelinePerJob() {
             return UNetBenchmark.median(
-                    rounds.stream().map(Round::slowerPipelinePerJob).toList());
+                    compared().stream().map(Round::slowerPipelinePerJob).toList());
         }
     }
 
@@ -266,7 +313,7 @@ public final class WorkerBenchmark {
                     submitter.submit(warmUp);
                     var batches =
                             batchesFormed(events.await(warmUp, ROUND_TIMEOUT).batchSizes());
-                    bare.run(warmUp, batches);
+                    bare.run(warmUp.subList(0, Math.min(warmUp.size(), BARE_WARM_UP_JOBS)), batches);
                     report.accept("warm-up: " + warmUp.size() + " jobs, batches " + describe(batches));
                 }
                 List<Round> rounds = new ArrayList<>();
@@ -298,6 +345,7 @@ public final class WorkerBenchmark {
         List<GenerationRequest> requests = jobs.round("r" + number, options.jobs());
         Map<String, Double> before = metrics.scrape();
         Optional<CpuTimes> workerStart = CpuTimes.now();
+        Duration compiledBefore = compilingSoFar();
         long start = System.nanoTime();
         submitter.submit(requests);
         Terminals done = events.await(requests, ROUND_TIMEOUT);
@@ -306,8 +354,10 @@ public final class WorkerBenchmark {
 
         SortedMap<Integer, Integer> batches = batchesFormed(done.batchSizes());
         Optional<CpuTimes> bareStart = CpuTimes.now();
+        Duration compiledBeforeBare = compilingSoFar();
         BareTimes times = bare.run(requests, batches);
         Optional<CpuTimes> bareEnd = CpuTimes.now();
+        Duration compiledAfterBare = compilingSoFar();
         Duration workerPipeline = seconds(delta(before, after, DENOISE_SUM) + delta(before, after, DECODE_SUM));
         long retries = Math.round(delta(before, after, STORAGE_RETRIES) + delta(before, after, BROKER_RETRIES));
         return new Round(
@@ -319,8 +369,15 @@ public final class WorkerBenchmark {
                 times.png(),
                 workerPipeline,
                 retries,
+                compiledBeforeBare.minus(compiledBefore),
+                compiledAfterBare.minus(compiledBeforeBare),
                 steal(workerStart, bareStart),
                 steal(bareStart, bareEnd));
+    }
+
+    /** The JIT compilers' time since this JVM started, summed over their threads. */
+    private static Duration compilingSoFar() {
+        return Duration.ofMillis(ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
     }
 
     private static double steal(Optional<CpuTimes> from, Optional<CpuTimes> to) {

@@ -62,6 +62,8 @@ class WorkerBenchmarkTest {
                 Duration.ofMillis(200),
                 Duration.ofMillis(4_600),
                 0,
+                Duration.ofMillis(400),
+                Duration.ofMillis(20),
                 0.01,
                 0.02);
 
@@ -69,6 +71,8 @@ class WorkerBenchmarkTest {
         assertThat(round.slowerPipelinePerJob()).isEqualTo(Duration.ofMillis(3));
         assertThat(round.outsidePipelinePerJob().plus(round.slowerPipelinePerJob()))
                 .isEqualTo(round.overheadPerJob());
+        assertThat(round.workerCompilingPerJob()).isEqualTo(Duration.ofMillis(2));
+        assertThat(round.bareCompilingPerJob()).isEqualTo(Duration.ofMillis(0).plusNanos(100_000));
     }
 
     @Test
@@ -87,6 +91,37 @@ class WorkerBenchmarkTest {
     }
 
     @Test
+    void mediansLeaveOutRoundsWhoseCpuWasStolen() {
+        var result = new WorkerBenchmark.Result(List.of(
+                round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0.01, 0.0),
+                round(Duration.ofMillis(9_000), Duration.ofMillis(4_000), 0.2, 0.0),
+                round(Duration.ofMillis(5_000), Duration.ofMillis(8_000), 0.0, 0.3),
+                round(Duration.ofMillis(4_400), Duration.ofMillis(4_000), 0.05, 0.05)));
+
+        assertThat(result.compared())
+                .extracting(WorkerBenchmark.Round::endToEnd)
+                .containsExactly(Duration.ofMillis(5_000), Duration.ofMillis(4_400));
+        assertThat(result.medianOverheadPerJob()).isEqualTo(Duration.ofNanos(3_500_000));
+    }
+
+    @Test
+    void everyRoundCountsWhenNoneWasCalm() {
+        var result = new WorkerBenchmark.Result(List.of(
+                round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0.2, 0.0),
+                round(Duration.ofMillis(4_400), Duration.ofMillis(4_000), 0.0, 0.3)));
+
+        assertThat(result.compared()).isEqualTo(result.rounds());
+    }
+
+    @Test
+    void aRoundWithoutStealFiguresCounts() {
+        // no /proc/stat off Linux
+        assertThat(round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), Double.NaN, Double.NaN)
+                        .isCalm())
+                .isTrue();
+    }
+
+    @Test
     void optionsRefuseWhatCannotRun() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> options(0, 20, 64))
@@ -100,9 +135,25 @@ class WorkerBenchmarkTest {
     }
 
     private static WorkerBenchmark.Round round(Duration endToEnd, Duration bare) {
+        return round(endToEnd, bare, 0, 0);
+    }
+
+    private static WorkerBenchmark.Round round(Duration endToEnd, Duration bare, double workerSteal, double bareSteal) {
         SortedMap<Integer, Integer> batches = new TreeMap<>();
         batches.put(8, 25);
-        return new WorkerBenchmark.Round(1, 200, batches, endToEnd, bare, Duration.ofMillis(200), bare, 0, 0, 0);
+        return new WorkerBenchmark.Round(
+                1,
+                200,
+                batches,
+                endToEnd,
+                bare,
+                Duration.ofMillis(200),
+                bare,
+                0,
+                Duration.ZERO,
+                Duration.ZERO,
+                workerSteal,
+                bareSteal);
     }
 
     private static WorkerBenchmark.Options options(int jobs, int warmUp, int size) {
