@@ -248,8 +248,8 @@ public final class WorkerBenchmark {
         /**
          * The rounds the medians are taken over: those in which the hypervisor stole at most {@link #MAX_STEAL} of the
          * CPU in both runs, or every round when none qualifies. A round where one run lost a fifth of its CPU to other
-         * guests compares the neighbours, not the worker; leaving out such rounds in either direction biases
-         * nothing.
+         * guests compares the neighbours, not the worker; steal lands on the worker's runs as often as on the bare
+         * ones, so leaving such rounds out tilts the median neither way.
          */
         public List<Round> compared() {
             List<Round> calm = rounds.stream().filter(Round::isCalm).toList();
