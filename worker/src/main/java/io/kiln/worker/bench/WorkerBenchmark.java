@@ -86,10 +86,12 @@ public final class WorkerBenchmark {
     private static final int BARE_WARM_UP_JOBS = 200;
 
     /**
-     * The most CPU steal a round may see in either run and still count. On this kind of VM steal comes in bursts of
-     * 10–35 %, which move a run's time by far more than the 5 ms per job being measured.
+     * The most CPU steal, in percent, a round may see in either run and still count. On this kind of VM steal comes in
+     * bursts of 10–35 %, which move a run's time by far more than the 5 ms per job being measured.
      */
-    public static final double MAX_STEAL = 0.05;
+    public static final int MAX_STEAL_PERCENT = 5;
+
+    private static final double MAX_STEAL = MAX_STEAL_PERCENT / 100.0;
 
     private static final String DENOISE_SUM = "kiln_batch_denoise_seconds_sum";
     private static final String DECODE_SUM = "kiln_batch_decode_seconds_sum";
@@ -217,7 +219,7 @@ public final class WorkerBenchmark {
             return png.dividedBy(jobs);
         }
 
-        /** Whether neither run lost more than {@link #MAX_STEAL} of the CPU to other guests (unknown counts as no). */
+        /** Whether neither run lost more than {@link #MAX_STEAL_PERCENT} % of the CPU to other guests (unknown counts as no). */
         public boolean isCalm() {
             return !(workerSteal > MAX_STEAL) && !(bareSteal > MAX_STEAL);
         }
@@ -246,7 +248,7 @@ public final class WorkerBenchmark {
         }
 
         /**
-         * The rounds the medians are taken over: those in which the hypervisor stole at most {@link #MAX_STEAL} of the
+         * The rounds the medians are taken over: those in which the hypervisor stole at most {@link #MAX_STEAL_PERCENT} % of the
          * CPU in both runs, or every round when none qualifies. A round where one run lost a fifth of its CPU to other
          * guests compares the neighbours, not the worker; steal lands on the worker's runs as often as on the bare
          * ones, so leaving such rounds out tilts the median neither way.
