@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
             "The last line, ratio=<x> overhead_ms=<y>, gives the medians: end-to-end over bare jobs per second, and"
                     + " the milliseconds each job spends beyond its share of the bare pipeline. They leave out the"
                     + " rounds in which the hypervisor stole more than " + WorkerBenchmark.MAX_STEAL_PERCENT
-                    + " % of the CPU from either run."
+                    // picocli formats help text, so a percent sign is written twice
+                    + " %% of the CPU from either run."
         })
 public final class WorkerBenchCommand implements Callable<Integer> {
 

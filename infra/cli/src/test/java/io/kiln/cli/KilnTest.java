@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.IllegalFormatException;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 class KilnTest {
 
@@ -53,6 +59,31 @@ class KilnTest {
         assertThat(err.toString())
                 .startsWith("kiln: port must be between 0 (any free port) and 65535, was 70000")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void everyHelpTextIsAValidFormatString() {
+        // picocli passes help text through String.format; a lone "%" makes it warn and print the text unformatted
+        List<String> broken = new ArrayList<>();
+        collectUnformattable(Kiln.commandLine().getCommandSpec(), broken);
+
+        assertThat(broken).isEmpty();
+    }
+
+    private static void collectUnformattable(CommandSpec command, List<String> broken) {
+        var usage = command.usageMessage();
+        Stream<String> lines =
+                Stream.of(usage.header(), usage.description(), usage.footer()).flatMap(Stream::of);
+        Stream<String> arguments =
+                command.args().stream().map(ArgSpec::description).flatMap(Stream::of);
+        Stream.concat(lines, arguments).forEach(line -> {
+            try {
+                String.format(line);
+            } catch (IllegalFormatException e) {
+                broken.add(command.qualifiedName() + ": " + line);
+            }
+        });
+        command.subcommands().values().forEach(sub -> collectUnformattable(sub.getCommandSpec(), broken));
     }
 
     private int run(String... args) {

@@ -21,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before a job starts it is checked, and settled without computing when it is cancelled, past its deadline, or
  * already done (its manifest is in S3: a redelivery after a crash). A job whose own input is bad (an unreadable init
- * image) fails alone; its batch-mates run. Between steps, a batch whose jobs were all cancelled stops.
+ * image) fails alone; its batch-mates run. A job cancelled while its batch runs ends {@code cancelled} at the next
+ * step, and its images are dropped when the batch ends; a batch whose jobs were all cancelled stops.
  */
 final class BatchEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchEngine.class);
@@ -128,11 +131,12 @@ final class BatchEngine implements AutoCloseable {
         }
         int images = ready.stream().mapToInt(p -> p.job.spec().images()).sum();
         List<Prepared> unsettled = new ArrayList<>(ready);
+        Set<Prepared> cancelledEarly = new HashSet<>();
         try {
-            for (var part : OutOfMemorySplit.run(ready, this::generate)) {
+            for (var part : OutOfMemorySplit.run(ready, jobs -> generate(jobs, cancelledEarly))) {
                 unsettled.removeAll(part.jobs());
                 if (part.failed()) {
-                    for (Prepared p : part.jobs()) {
+                    for (Prepared p : without(part.jobs(), cancelledEarly)) {
                         outcomes.report(new JobOutcome.Retry(
                                 p.job.record(),
                                 p.job.spec().jobId(),
@@ -143,7 +147,7 @@ final class BatchEngine implements AutoCloseable {
                     }
                     continue;
                 }
-                settle(part.jobs(), part.results(), images);
+                settle(part.jobs(), part.results(), images, cancelledEarly);
             }
         } catch (Abandoned e) {
             log.info("abandoned a batch of {} jobs at shutdown; they will be redelivered", ready.size());
@@ -151,6 +155,7 @@ final class BatchEngine implements AutoCloseable {
             if (e instanceof JobFailure failure && failure.kind() == FailureKind.FATAL) {
                 throw failure;
             }
+            unsettled.removeAll(cancelledEarly);
             log.error("a batch of {} jobs failed; each goes to its retry topic", unsettled.size(), e);
             for (Prepared p : unsettled) {
                 outcomes.report(new JobOutcome.Retry(
@@ -238,11 +243,14 @@ final class BatchEngine implements AutoCloseable {
         return new JobEvent.Succeeded(images, manifest.timings(), manifest.batchSize());
     }
 
-    /** Runs one part of the batch through the pipeline, timing its denoising and decoding. */
-    private List<Ran> generate(List<Prepared> part) {
+    /**
+     * Runs one part of the batch through the pipeline, timing its denoising and decoding. Jobs cancelled between its
+     * steps are ended at once and added to {@code cancelledEarly}.
+     */
+    private List<Ran> generate(List<Prepared> part, Set<Prepared> cancelledEarly) {
         List<GenerationJob> jobs = part.stream().map(Prepared::generation).toList();
         Instant begin = clock.instant();
-        var steps = new StepWatch(part, begin);
+        var steps = new StepWatch(without(part, cancelledEarly), cancelledEarly, begin);
         List<JobResult> results;
         try {
             results = pipeline.generate(jobs, steps);
@@ -260,11 +268,14 @@ final class BatchEngine implements AutoCloseable {
         return ran;
     }
 
-    private void settle(List<Prepared> jobs, List<Ran> results, int batchImages) {
+    private void settle(List<Prepared> jobs, List<Ran> results, int batchImages, Set<Prepared> cancelledEarly) {
         List<OutputStage.Finished> finished = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             Prepared p = jobs.get(i);
             Ran ran = results.get(i);
+            if (cancelledEarly.contains(p)) {
+                continue;
+            }
             if (ran == Ran.STOPPED || cancellations.isCancelled(p.job.spec().jobId())) {
                 cancelled(p);
             } else {
@@ -281,6 +292,10 @@ final class BatchEngine implements AutoCloseable {
         live.forget(jobId);
         String reason = cancellations.reason(jobId).orElse("cancelled");
         outcomes.report(new JobOutcome.Ended(p.job.record(), jobId, new JobEvent.Cancelled(reason)));
+    }
+
+    private static List<Prepared> without(List<Prepared> jobs, Set<Prepared> settled) {
+        return jobs.stream().filter(p -> !settled.contains(p)).toList();
     }
 
     /** Stops the running batch at its next step and waits for it: the model must outlive its last use. */
@@ -325,17 +340,21 @@ final class BatchEngine implements AutoCloseable {
     }
 
     /**
-     * Watches the steps of one pipeline run: sends progress, times each step, and stops the run when it was
-     * abandoned or all its jobs were cancelled. The pipeline reports every job after every step; the first report
-     * of a step marks the step's end.
+     * Watches the steps of one pipeline run: sends progress, times each step, ends each job cancelled since the last
+     * step, and stops the run when it was abandoned or all its jobs were cancelled. The pipeline reports every job
+     * after every step; the first report of a step marks the step's end.
      */
     private final class StepWatch implements ProgressListener {
-        private final List<String> jobIds;
+        /** The part's jobs not yet cancelled. */
+        private final List<Prepared> running;
+
+        private final Set<Prepared> cancelledEarly;
         private Instant lastStepAt;
         private int lastStep;
 
-        StepWatch(List<Prepared> part, Instant begin) {
-            this.jobIds = part.stream().map(p -> p.job.spec().jobId()).toList();
+        StepWatch(List<Prepared> part, Set<Prepared> cancelledEarly, Instant begin) {
+            this.running = new ArrayList<>(part);
+            this.cancelledEarly = cancelledEarly;
             this.lastStepAt = begin;
         }
 
@@ -353,12 +372,25 @@ final class BatchEngine implements AutoCloseable {
                 if (abandoning) {
                     throw new Abandoned();
                 }
-                if (jobIds.stream().allMatch(cancellations::isCancelled)) {
+                endCancelled();
+                if (running.isEmpty()) {
                     throw new AllCancelled();
                 }
             }
-            if (!cancellations.isCancelled(jobId)) {
+            if (running.stream().anyMatch(p -> p.job.spec().jobId().equals(jobId))) {
                 live.progress(jobId, step, total, now);
+            }
+        }
+
+        /** Ends the jobs cancelled since the last step now, rather than when the whole batch is done. */
+        private void endCancelled() {
+            for (var it = running.iterator(); it.hasNext(); ) {
+                Prepared p = it.next();
+                if (cancellations.isCancelled(p.job.spec().jobId())) {
+                    it.remove();
+                    cancelledEarly.add(p);
+                    cancelled(p);
+                }
             }
         }
     }

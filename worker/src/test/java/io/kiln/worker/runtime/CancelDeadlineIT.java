@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cancels and deadlines through one worker: a job cancelled before it starts, or whose deadline passed, ends without
- * computing; a job cancelled between steps stops early; a cancelled job's batch-mates still succeed.
+ * computing; a job cancelled between steps stops early; a job cancelled while its batch runs ends at the next step,
+ * and its batch-mates still succeed.
  *
  * <p>The jobs settled before they start are written, with their cancel, before the worker starts: the worker reads
  * the control topic to its end before it takes jobs, so the cancel is known when the job is checked.
@@ -155,6 +156,13 @@ class CancelDeadlineIT {
         kit.cancel("mate-b", "not this one");
 
         events.awaitAllTerminal(List.of("mate-a", "mate-b", "mate-c"), FATE);
+
+        Instant cancelledAt = events.timeOf("mate-b", EventLog::isTerminal);
+        Instant batchDenoisedAt =
+                events.timeOf("mate-a", event -> event instanceof JobEvent.Progress p && p.step() == p.total());
+        assertThat(cancelledAt)
+                .as("mate-b ended at the next step, while its batch ran")
+                .isBefore(batchDenoisedAt);
 
         assertThat(events.terminal("mate-b")).containsExactly(new JobEvent.Cancelled("not this one"));
         assertThat(events.of("mate-b").getFirst()).as("it had started").isInstanceOf(JobEvent.Started.class);

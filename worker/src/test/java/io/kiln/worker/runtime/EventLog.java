@@ -8,12 +8,14 @@ import io.kiln.contracts.JsonCodec;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.worker.kafka.WholeTopic;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -61,6 +63,15 @@ final class EventLog implements AutoCloseable {
         return byJob.getOrDefault(jobId, List.of()).stream()
                 .map(JobEventEnvelope::data)
                 .toList();
+    }
+
+    /** When the worker stamped the first event of {@code jobId} that matches {@code which}. */
+    Instant timeOf(String jobId, Predicate<JobEvent> which) {
+        return byJob.getOrDefault(jobId, List.of()).stream()
+                .filter(envelope -> which.test(envelope.data()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no such event of " + jobId + ": " + of(jobId)))
+                .time();
     }
 
     /** The terminal events of {@code jobId} so far: {@code succeeded}, {@code failed} or {@code cancelled}. */
