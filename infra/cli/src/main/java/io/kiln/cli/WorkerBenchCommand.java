@@ -244,13 +244,14 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         out.println();
         out.println("| round | batches (images × count) | end to end | bare pipeline | ratio | overhead per job"
                 + " | of it, outside the pipeline | of it, pipeline slower in the worker | PNG per image"
+                + " | CPU outside the pipeline added per job"
                 + " | JIT compiling per job: worker / bare | CPU steal: worker / bare |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (WorkerBenchmark.Round round : result.rounds()) {
             out.printf(
                     Locale.ROOT,
                     "| %d | %s | %d ms, %.1f jobs/s | %d ms, %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %.2f ms | %.2f ms"
-                            + " | %.2f ms / %.2f ms | %.0f %% / %.0f %%%s |%s%n",
+                            + " | %.2f ms | %.2f ms / %.2f ms | %.0f %% / %.0f %%%s |%s%n",
                     round.number(),
                     round.describeBatches(),
                     round.endToEnd().toMillis(),
@@ -262,6 +263,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     millis(round.outsidePipelinePerJob()),
                     millis(round.slowerPipelinePerJob()),
                     millis(round.pngPerImage()),
+                    round.addedCpuPerJobMillis(),
                     millis(round.workerCompilingPerJob()),
                     millis(round.bareCompilingPerJob()),
                     100 * round.workerSteal(),
@@ -272,14 +274,15 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         double overhead = millis(result.medianOverheadPerJob());
         out.printf(
                 Locale.ROOT,
-                "| median of %d | | %.1f jobs/s | %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %.2f ms | | | |%n",
+                "| median of %d | | %.1f jobs/s | %.1f jobs/s | %.2f | %.2f ms | %.2f ms | %.2f ms | | %.2f ms | | |%n",
                 result.compared().size(),
                 result.medianEndToEndJobsPerSecond(),
                 result.medianBareJobsPerSecond(),
                 result.medianRatio(),
                 overhead,
                 millis(result.medianOutsidePipelinePerJob()),
-                millis(result.medianSlowerPipelinePerJob()));
+                millis(result.medianSlowerPipelinePerJob()),
+                result.medianAddedCpuPerJobMillis());
         out.println();
         out.printf(
                 Locale.ROOT,

@@ -80,12 +80,16 @@ class WorkerBenchCommandIT {
                 .contains("worker benchmark: tiny, 64x64, 2 ddim steps, 6 jobs per round after 2 warm-up, 2 rounds")
                 .contains("warm-up: 2 jobs, batches ")
                 .contains("| round | batches (images × count) | end to end | bare pipeline |")
-                .contains("| of it, outside the pipeline | of it, pipeline slower in the worker |");
+                .contains("| of it, outside the pipeline | of it, pipeline slower in the worker |")
+                .contains("| CPU outside the pipeline added per job |");
         assertThat(run.outLines())
                 .anySatisfy(line -> assertThat(line)
                         .matches("round 1: 6 jobs, batches \\d.*overhead -?\\d+\\.\\d\\d ms per job"
                                 + " \\(-?\\d+\\.\\d\\d ms outside the worker's pipeline\\)"))
                 .anySatisfy(line -> assertThat(line).matches("\\| 2 \\| [0-9×+ ]+ \\| \\d+ ms, .*"))
+                // CPU times come from Linux's /proc, as on every machine this suite runs on
+                .anySatisfy(
+                        line -> assertThat(line).matches("\\| median of \\d \\|.* \\| -?\\d+\\.\\d\\d ms \\| \\| \\|"))
                 .last()
                 .satisfies(line -> assertThat(line).matches("ratio=\\d+\\.\\d\\d overhead_ms=-?\\d+\\.\\d\\d"));
     }

@@ -48,8 +48,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -165,6 +169,9 @@ public final class WorkerBenchmark {
      * @param workerSteal the share of CPU time the hypervisor gave to other guests during the worker's run, 0 to 1
      *     (NaN where unknown): the runs compare only when both shares are low
      * @param bareSteal the same during the bare run
+     * @param workerOtherCpuMillis the CPU time the machine spent outside the pipeline's threads during the worker's
+     *     run, in milliseconds (NaN where unknown): every other thread of every process, the servers' included
+     * @param bareOtherCpuMillis the same during the bare run
      */
     public record Round(
             int number,
@@ -178,7 +185,9 @@ public final class WorkerBenchmark {
             Duration workerCompiling,
             Duration bareCompiling,
             double workerSteal,
-            double bareSteal) {
+            double bareSteal,
+            double workerOtherCpuMillis,
+            double bareOtherCpuMillis) {
 
         public double endToEndJobsPerSecond() {
             return perSecond(jobs, endToEnd);
@@ -213,6 +222,16 @@ public final class WorkerBenchmark {
          */
         public Duration slowerPipelinePerJob() {
             return workerPipeline.minus(bare).dividedBy(jobs);
+        }
+
+        /**
+         * The CPU time per job spent outside the pipeline's threads beyond the bare run's, in milliseconds: the output
+         * stage (PNG included), the Kafka and S3 clients, the JIT, and the broker and the S3 server where they share
+         * the machine. Libtorch's spinning at its barriers while another thread holds a core stays in the pipeline's
+         * threads, so this is CPU the infrastructure used, not time it cost.
+         */
+        public double addedCpuPerJobMillis() {
+            return (workerOtherCpuMillis - bareOtherCpuMillis) / jobs;
         }
 
         public Duration pngPerImage() {
@@ -284,6 +303,15 @@ public final class WorkerBenchmark {
             return UNetBenchmark.median(
                     compared().stream().map(Round::slowerPipelinePerJob).toList());
         }
+
+        /** The median of {@link Round#addedCpuPerJobMillis}, NaN where the machine's CPU time is unknown. */
+        public double medianAddedCpuPerJobMillis() {
+            List<Double> known = compared().stream()
+                    .map(Round::addedCpuPerJobMillis)
+                    .filter(cpu -> !cpu.isNaN())
+                    .toList();
+            return known.isEmpty() ? Double.NaN : median(known);
+        }
     }
 
     /**
@@ -346,19 +374,21 @@ public final class WorkerBenchmark {
             throws IOException, InterruptedException {
         List<GenerationRequest> requests = jobs.round("r" + number, options.jobs());
         Map<String, Double> before = metrics.scrape();
-        Optional<CpuTimes> workerStart = CpuTimes.now();
+        CpuReading workerStart = CpuReading.now(Worker.ENGINE_THREAD);
         Duration compiledBefore = compilingSoFar();
         long start = System.nanoTime();
         submitter.submit(requests);
         Terminals done = events.await(requests, ROUND_TIMEOUT);
         Duration endToEnd = Duration.ofNanos(done.lastReadAtNanos() - start);
+        // before the scrape: a Prometheus server would scrape every 15 s or so, not once per round
+        CpuReading workerEnd = CpuReading.now(Worker.ENGINE_THREAD);
         Map<String, Double> after = metrics.scrape();
 
         SortedMap<Integer, Integer> batches = batchesFormed(done.batchSizes());
-        Optional<CpuTimes> bareStart = CpuTimes.now();
+        CpuReading bareStart = CpuReading.now(BarePipeline.THREAD);
         Duration compiledBeforeBare = compilingSoFar();
         BareTimes times = bare.run(requests, batches);
-        Optional<CpuTimes> bareEnd = CpuTimes.now();
+        CpuReading bareEnd = CpuReading.now(BarePipeline.THREAD);
         Duration compiledAfterBare = compilingSoFar();
         Duration workerPipeline = seconds(delta(before, after, DENOISE_SUM) + delta(before, after, DECODE_SUM));
         long retries = Math.round(delta(before, after, STORAGE_RETRIES) + delta(before, after, BROKER_RETRIES));
@@ -373,8 +403,10 @@ public final class WorkerBenchmark {
                 retries,
                 compiledBeforeBare.minus(compiledBefore),
                 compiledAfterBare.minus(compiledBeforeBare),
-                steal(workerStart, bareStart),
-                steal(bareStart, bareEnd));
+                workerEnd.stealSince(workerStart),
+                bareEnd.stealSince(bareStart),
+                workerEnd.otherMillisSince(workerStart),
+                bareEnd.otherMillisSince(bareStart));
     }
 
     /** The JIT compilers' time since this JVM started, summed over their threads. */
@@ -382,8 +414,32 @@ public final class WorkerBenchmark {
         return Duration.ofMillis(ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
     }
 
-    private static double steal(Optional<CpuTimes> from, Optional<CpuTimes> to) {
-        return from.isPresent() && to.isPresent() ? to.get().stealSince(from.get()) : Double.NaN;
+    /**
+     * The machine's CPU times and those of a pipeline's threads at one moment; empty where Linux's {@code /proc} is
+     * not.
+     */
+    private record CpuReading(Optional<CpuTimes> machine, OptionalLong pipelineTicks) {
+        static CpuReading now(String pipelineThread) {
+            return new CpuReading(CpuTimes.now(), ThreadTicks.named(pipelineThread));
+        }
+
+        double stealSince(CpuReading earlier) {
+            return machine.isPresent() && earlier.machine.isPresent()
+                    ? machine.get().stealSince(earlier.machine.get())
+                    : Double.NaN;
+        }
+
+        /** Milliseconds the machine was busy since {@code earlier} outside the pipeline's threads. */
+        double otherMillisSince(CpuReading earlier) {
+            if (machine.isEmpty()
+                    || earlier.machine.isEmpty()
+                    || pipelineTicks.isEmpty()
+                    || earlier.pipelineTicks.isEmpty()) {
+                return Double.NaN;
+            }
+            return machine.get().busyMillisSince(earlier.machine.get())
+                    - CpuTimes.millis(pipelineTicks.getAsLong() - earlier.pipelineTicks.getAsLong());
+        }
     }
 
     /**
@@ -576,6 +632,11 @@ public final class WorkerBenchmark {
 
     /** The pipeline alone, on its own copy of the model, with the PNG encoding the worker does after it. */
     private static final class BarePipeline implements AutoCloseable {
+        /** Runs on a thread of its own name, which its OpenMP threads inherit, so its CPU time can be told apart. */
+        static final String THREAD = "kiln-bare";
+
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name(THREAD).factory());
         private final StableDiffusionModel model;
         private final StableDiffusionPipeline pipeline;
         private final String modelName;
@@ -588,8 +649,20 @@ public final class WorkerBenchmark {
             this.modelHash = ModelHash.of(modelPath);
         }
 
-        /** Runs {@code requests} in order, cut into {@code batches}, largest first. */
-        BareTimes run(List<GenerationRequest> requests, SortedMap<Integer, Integer> batches) {
+        /** Runs {@code requests} in order, cut into {@code batches}, largest first, on the pipeline's own thread. */
+        BareTimes run(List<GenerationRequest> requests, SortedMap<Integer, Integer> batches)
+                throws InterruptedException {
+            try {
+                return thread.submit(() -> runHere(requests, batches)).get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        private BareTimes runHere(List<GenerationRequest> requests, SortedMap<Integer, Integer> batches) {
             Duration generate = Duration.ZERO;
             Duration png = Duration.ZERO;
             int next = 0;
@@ -637,6 +710,7 @@ public final class WorkerBenchmark {
 
         @Override
         public void close() {
+            thread.close();
             model.close();
         }
     }

@@ -56,7 +56,7 @@ final class BatchEngine implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("kiln-engine").factory());
+            Thread.ofPlatform().name(Worker.ENGINE_THREAD).factory());
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean abandoning;
 

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * the model loads); {@link #close} stops it gracefully.
  */
 public final class Worker implements AutoCloseable {
+    /** The name of the thread that runs the pipeline, which libtorch's OpenMP threads inherit. */
+    public static final String ENGINE_THREAD = "kiln-engine";
+
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
 

@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 class CpuTimesTest {
 
     @Test
-    void readsStealAndTheTotalFromProcStatsSummaryLine() {
-        var times = CpuTimes.parse("cpu  4705 356 584 3699 23 0 12 40 7 0");
+    void readsBusyStealAndTheTotalFromProcStatsSummaryLine() {
+        var times = CpuTimes.parse("cpu  4705 356 584 3699 23 5 12 40 7 0");
 
+        assertThat(times.busy()).as("user, nice, system, irq, softirq").isEqualTo(4705 + 356 + 584 + 5 + 12);
         assertThat(times.steal()).isEqualTo(40);
-        assertThat(times.total()).isEqualTo(4705 + 356 + 584 + 3699 + 23 + 12 + 40);
+        assertThat(times.total()).isEqualTo(4705 + 356 + 584 + 3699 + 23 + 5 + 12 + 40);
     }
 
     @Test
@@ -23,6 +24,14 @@ class CpuTimesTest {
 
         assertThat(after.stealSince(before)).isCloseTo(40.0 / 200, within(1e-12));
         assertThat(before.stealSince(before)).isNaN();
+    }
+
+    @Test
+    void busyTimeBetweenTwoReadingsIsInMillisecondsOfTenPerTick() {
+        var before = CpuTimes.parse("cpu  100 0 20 80 0 0 0 0 0 0");
+        var after = CpuTimes.parse("cpu  160 5 30 170 9 1 2 40 0 0");
+
+        assertThat(after.busyMillisSince(before)).isEqualTo((60 + 5 + 10 + 1 + 2) * 10.0);
     }
 
     @Test

@@ -65,7 +65,9 @@ class WorkerBenchmarkTest {
                 Duration.ofMillis(400),
                 Duration.ofMillis(20),
                 0.01,
-                0.02);
+                0.02,
+                9_000,
+                8_000);
 
         assertThat(round.outsidePipelinePerJob()).isEqualTo(Duration.ofMillis(2));
         assertThat(round.slowerPipelinePerJob()).isEqualTo(Duration.ofMillis(3));
@@ -73,6 +75,22 @@ class WorkerBenchmarkTest {
                 .isEqualTo(round.overheadPerJob());
         assertThat(round.workerCompilingPerJob()).isEqualTo(Duration.ofMillis(2));
         assertThat(round.bareCompilingPerJob()).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(round.addedCpuPerJobMillis()).isCloseTo(5.0, within(1e-9));
+    }
+
+    @Test
+    void theMedianAddedCpuSkipsRoundsWithoutCpuFigures() {
+        var result = new WorkerBenchmark.Result(List.of(
+                round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0, 0, 9_000, 8_200),
+                round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0, 0, Double.NaN, Double.NaN),
+                round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0, 0, 9_000, 8_000),
+                round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0, 0, 9_400, 8_000)));
+
+        assertThat(result.medianAddedCpuPerJobMillis()).isCloseTo(5.0, within(1e-9));
+        assertThat(new WorkerBenchmark.Result(
+                                List.of(round(Duration.ofMillis(5_000), Duration.ofMillis(4_000), 0, 0, Double.NaN, 1)))
+                        .medianAddedCpuPerJobMillis())
+                .isNaN();
     }
 
     @Test
@@ -139,6 +157,16 @@ class WorkerBenchmarkTest {
     }
 
     private static WorkerBenchmark.Round round(Duration endToEnd, Duration bare, double workerSteal, double bareSteal) {
+        return round(endToEnd, bare, workerSteal, bareSteal, 0, 0);
+    }
+
+    private static WorkerBenchmark.Round round(
+            Duration endToEnd,
+            Duration bare,
+            double workerSteal,
+            double bareSteal,
+            double workerCpuMillis,
+            double bareCpuMillis) {
         SortedMap<Integer, Integer> batches = new TreeMap<>();
         batches.put(8, 25);
         return new WorkerBenchmark.Round(
@@ -153,7 +181,9 @@ class WorkerBenchmarkTest {
                 Duration.ZERO,
                 Duration.ZERO,
                 workerSteal,
-                bareSteal);
+                bareSteal,
+                workerCpuMillis,
+                bareCpuMillis);
     }
 
     private static WorkerBenchmark.Options options(int jobs, int warmUp, int size) {
