@@ -69,7 +69,8 @@ class WorkerBenchCommandIT {
                 "--jobs",
                 "6",
                 "--warm-up",
-                "2",
+                // two untimed rounds, of 6 jobs and of 2
+                "8",
                 "--rounds",
                 "2",
                 "--dir",
@@ -77,8 +78,8 @@ class WorkerBenchCommandIT {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
-                .contains("worker benchmark: tiny, 64x64, 2 ddim steps, 6 jobs per round after 2 warm-up, 2 rounds")
-                .contains("warm-up: 2 jobs, batches ")
+                .contains("worker benchmark: tiny, 64x64, 2 ddim steps, 6 jobs per round after 8 warm-up, 2 rounds")
+                .contains("warm-up: 8 of 8 jobs, last batches ")
                 .contains("| round | batches (images × count) | end to end | bare pipeline |")
                 .contains("| of it, outside the pipeline | of it, pipeline slower in the worker |")
                 .contains("| CPU outside the pipeline added per job |");

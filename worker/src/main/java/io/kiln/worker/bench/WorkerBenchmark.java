@@ -3,10 +3,6 @@ package io.kiln.worker.bench;
 import io.kiln.clients.S3ClientFactory;
 import io.kiln.clients.S3Settings;
 import io.kiln.contracts.GenerationRequest;
-import io.kiln.contracts.Headers;
-import io.kiln.contracts.JobEvent;
-import io.kiln.contracts.JobEventEnvelope;
-import io.kiln.contracts.JsonCodec;
 import io.kiln.worker.config.BatchingSettings;
 import io.kiln.worker.config.HttpSettings;
 import io.kiln.worker.config.KafkaSettings;
@@ -16,27 +12,9 @@ import io.kiln.worker.config.ShutdownSettings;
 import io.kiln.worker.config.StorageSettings;
 import io.kiln.worker.config.TopicSettings;
 import io.kiln.worker.config.WorkerConfig;
-import io.kiln.worker.image.GenerationParameters;
-import io.kiln.worker.image.ModelHash;
-import io.kiln.worker.image.PngWriter;
-import io.kiln.worker.kafka.WholeTopic;
-import io.kiln.worker.model.ModelLoader;
-import io.kiln.worker.model.ModelOptions;
-import io.kiln.worker.model.StableDiffusionModel;
-import io.kiln.worker.pipeline.GeneratedImage;
-import io.kiln.worker.pipeline.GenerationJob;
-import io.kiln.worker.pipeline.JobResult;
-import io.kiln.worker.pipeline.SeededNoise;
-import io.kiln.worker.pipeline.StableDiffusionPipeline;
 import io.kiln.worker.runtime.Worker;
-import io.kiln.worker.sampling.Sampler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,22 +26,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -84,10 +50,13 @@ public final class WorkerBenchmark {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(15);
     /**
-     * Warm-up jobs the bare pipeline runs itself. It runs the same Java code as the worker's pipeline, which the
-     * worker's warm-up compiles, so these need only settle its own model's native memory.
+     * Warm-up jobs the bare pipeline runs too, at least: the warm-up's first rounds. It runs the same Java code as the
+     * worker's pipeline, which the worker's warm-up compiles, so these need only settle its own model's native memory.
      */
     private static final int BARE_WARM_UP_JOBS = 200;
+
+    /** Warm-up jobs between two progress lines: a warm-up long enough for C2 takes half an hour here. */
+    private static final int WARM_UP_REPORT_EVERY = 1_000;
 
     /**
      * The most CPU steal, in percent, a round may see in either run and still count. On this kind of VM steal comes in
@@ -115,8 +84,8 @@ public final class WorkerBenchmark {
      * @param s3 the S3 store
      * @param model the model the worker serves, a diffusers folder
      * @param jobs one-image jobs per timed round
-     * @param warmUpJobs jobs run through the worker before the first round, untimed; the bare pipeline runs the first
-     *     of them too
+     * @param warmUpJobs jobs run through the worker before the first round, in untimed rounds of {@code jobs}; the bare
+     *     pipeline runs the first of them too
      * @param rounds timed rounds, each a worker run and a bare run of its batches
      * @param size image side in pixels
      * @param steps DDIM steps per image
@@ -330,22 +299,15 @@ public final class WorkerBenchmark {
         report.accept("starting worker " + config.workerId() + " (topics " + name + ".*, bucket " + name + ")");
         try (var bare = new BarePipeline(options.model(), config.model().name());
                 Worker worker = Worker.start(config);
-                var submitter = new Submitter(
+                var submitter = new JobSubmitter(
                         options.bootstrapServers(), config.topics().jobs());
-                var metrics = new Metrics(worker.httpPort())) {
+                var metrics = new MetricsScraper(worker.httpPort())) {
             awaitReady(worker);
-            var events =
-                    new EventReader(options.bootstrapServers(), config.topics().events());
+            var events = new TerminalEventReader(
+                    options.bootstrapServers(), config.topics().events());
             try (events) {
-                var jobs = new JobFactory(config.model().name(), options.size(), options.steps());
-                if (options.warmUpJobs() > 0) {
-                    List<GenerationRequest> warmUp = jobs.round("warm-up", options.warmUpJobs());
-                    submitter.submit(warmUp);
-                    var batches =
-                            batchesFormed(events.await(warmUp, ROUND_TIMEOUT).batchSizes());
-                    bare.run(warmUp.subList(0, Math.min(warmUp.size(), BARE_WARM_UP_JOBS)), batches);
-                    report.accept("warm-up: " + warmUp.size() + " jobs, batches " + describe(batches));
-                }
+                var jobs = new RoundRequests(config.model().name(), options.size(), options.steps());
+                warmUp(jobs, submitter, events, bare, report);
                 List<Round> rounds = new ArrayList<>();
                 for (int r = 1; r <= options.rounds(); r++) {
                     Round round = round(r, jobs, submitter, events, bare, metrics);
@@ -369,8 +331,42 @@ public final class WorkerBenchmark {
         }
     }
 
+    /**
+     * Runs the warm-up jobs through the worker in untimed rounds of {@code jobs}, so that each part ends well within
+     * {@link #ROUND_TIMEOUT} however long the warm-up; the bare pipeline runs the first of them too.
+     */
+    private void warmUp(
+            RoundRequests jobs,
+            JobSubmitter submitter,
+            TerminalEventReader events,
+            BarePipeline bare,
+            Consumer<String> report)
+            throws InterruptedException {
+        int done = 0;
+        for (int part = 1; done < options.warmUpJobs(); part++) {
+            List<GenerationRequest> requests =
+                    jobs.round("warm-up-" + part, Math.min(options.jobs(), options.warmUpJobs() - done));
+            submitter.submit(requests);
+            var batches = batchesFormed(events.await(requests, ROUND_TIMEOUT).batchSizes());
+            if (done < BARE_WARM_UP_JOBS) {
+                bare.run(requests, batches);
+            }
+            int before = done;
+            done += requests.size();
+            if (done == options.warmUpJobs() || done / WARM_UP_REPORT_EVERY > before / WARM_UP_REPORT_EVERY) {
+                report.accept("warm-up: " + done + " of " + options.warmUpJobs() + " jobs, last batches "
+                        + describe(batches));
+            }
+        }
+    }
+
     private Round round(
-            int number, JobFactory jobs, Submitter submitter, EventReader events, BarePipeline bare, Metrics metrics)
+            int number,
+            RoundRequests jobs,
+            JobSubmitter submitter,
+            TerminalEventReader events,
+            BarePipeline bare,
+            MetricsScraper metrics)
             throws IOException, InterruptedException {
         List<GenerationRequest> requests = jobs.round("r" + number, options.jobs());
         Map<String, Double> before = metrics.scrape();
@@ -378,7 +374,7 @@ public final class WorkerBenchmark {
         Duration compiledBefore = compilingSoFar();
         long start = System.nanoTime();
         submitter.submit(requests);
-        Terminals done = events.await(requests, ROUND_TIMEOUT);
+        TerminalEventReader.Terminals done = events.await(requests, ROUND_TIMEOUT);
         Duration endToEnd = Duration.ofNanos(done.lastReadAtNanos() - start);
         // before the scrape: a Prometheus server would scrape every 15 s or so, not once per round
         CpuReading workerEnd = CpuReading.now(Worker.ENGINE_THREAD);
@@ -387,7 +383,7 @@ public final class WorkerBenchmark {
         SortedMap<Integer, Integer> batches = batchesFormed(done.batchSizes());
         CpuReading bareStart = CpuReading.now(BarePipeline.THREAD);
         Duration compiledBeforeBare = compilingSoFar();
-        BareTimes times = bare.run(requests, batches);
+        BarePipeline.Times times = bare.run(requests, batches);
         CpuReading bareEnd = CpuReading.now(BarePipeline.THREAD);
         Duration compiledAfterBare = compilingSoFar();
         Duration workerPipeline = seconds(delta(before, after, DENOISE_SUM) + delta(before, after, DECODE_SUM));
@@ -412,34 +408,6 @@ public final class WorkerBenchmark {
     /** The JIT compilers' time since this JVM started, summed over their threads. */
     private static Duration compilingSoFar() {
         return Duration.ofMillis(ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
-    }
-
-    /**
-     * The machine's CPU times and those of a pipeline's threads at one moment; empty where Linux's {@code /proc} is
-     * not.
-     */
-    private record CpuReading(Optional<CpuTimes> machine, OptionalLong pipelineTicks) {
-        static CpuReading now(String pipelineThread) {
-            return new CpuReading(CpuTimes.now(), ThreadTicks.named(pipelineThread));
-        }
-
-        double stealSince(CpuReading earlier) {
-            return machine.isPresent() && earlier.machine.isPresent()
-                    ? machine.get().stealSince(earlier.machine.get())
-                    : Double.NaN;
-        }
-
-        /** Milliseconds the machine was busy since {@code earlier} outside the pipeline's threads. */
-        double otherMillisSince(CpuReading earlier) {
-            if (machine.isEmpty()
-                    || earlier.machine.isEmpty()
-                    || pipelineTicks.isEmpty()
-                    || earlier.pipelineTicks.isEmpty()) {
-                return Double.NaN;
-            }
-            return machine.get().busyMillisSince(earlier.machine.get())
-                    - CpuTimes.millis(pipelineTicks.getAsLong() - earlier.pipelineTicks.getAsLong());
-        }
     }
 
     /**
@@ -514,233 +482,5 @@ public final class WorkerBenchmark {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /** The requests of a round: one image each, own prompt, seed and guidance, one compatibility key. */
-    private record JobFactory(String model, int size, int steps) {
-        List<GenerationRequest> round(String label, int count) {
-            return IntStream.range(0, count)
-                    .mapToObj(i -> GenerationRequest.builder()
-                            .jobId(String.format(Locale.ROOT, "bench-%s-%04d", label, i))
-                            .model(model)
-                            .prompt("a photograph of an astronaut riding a horse, variation " + i)
-                            .width(size)
-                            .height(size)
-                            .numInferenceSteps(steps)
-                            .guidanceScale(7.5 + i % 3)
-                            .sampler(io.kiln.contracts.Sampler.DDIM)
-                            .seed(1000L + i)
-                            .build())
-                    .toList();
-        }
-    }
-
-    /** Writes requests to the job topic as a dispatcher does: keyed and headed by job id. */
-    private static final class Submitter implements AutoCloseable {
-        private final KafkaProducer<byte[], byte[]> producer;
-        private final String topic;
-
-        Submitter(String bootstrapServers, String topic) {
-            this.producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-            this.topic = topic;
-        }
-
-        void submit(List<GenerationRequest> requests) {
-            for (GenerationRequest request : requests) {
-                byte[] key = request.jobId().getBytes(StandardCharsets.UTF_8);
-                var record = new ProducerRecord<>(topic, key, JsonCodec.write(request));
-                record.headers().add(Headers.JOB_ID, key);
-                producer.send(record);
-            }
-            producer.flush();
-        }
-
-        @Override
-        public void close() {
-            producer.close();
-        }
-    }
-
-    /** The terminal events of some jobs: the batch size each succeeded job reported, and when the last was read. */
-    private record Terminals(List<Integer> batchSizes, long lastReadAtNanos) {}
-
-    /** Reads the event topic from its beginning, as a client does: {@code read_committed}. */
-    private static final class EventReader implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final Map<String, JobEvent> terminal = new HashMap<>();
-        private final Map<String, Long> readAt = new HashMap<>();
-
-        EventReader(String bootstrapServers, String topic) {
-            this.consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrapServers,
-                    // terminal events count once their transaction commits, as for every client of the cluster
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                    "read_committed",
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName(),
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName()));
-            WholeTopic.assignFromStart(consumer, topic);
-        }
-
-        /** Reads until every job of {@code requests} has its terminal event; each must be {@code succeeded}. */
-        Terminals await(List<GenerationRequest> requests, Duration timeout) {
-            List<String> ids = requests.stream().map(GenerationRequest::jobId).toList();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!terminal.keySet().containsAll(ids)) {
-                if (System.nanoTime() > deadline) {
-                    long missing =
-                            ids.stream().filter(id -> !terminal.containsKey(id)).count();
-                    throw new IllegalStateException(
-                            missing + " of " + ids.size() + " jobs did not end within " + timeout);
-                }
-                for (var record : consumer.poll(Duration.ofMillis(100))) {
-                    JobEventEnvelope envelope = JsonCodec.readEvent(record.value());
-                    JobEvent event = envelope.data();
-                    if (event instanceof JobEvent.Succeeded
-                            || event instanceof JobEvent.Failed
-                            || event instanceof JobEvent.Cancelled) {
-                        terminal.put(envelope.subject(), event);
-                        readAt.put(envelope.subject(), System.nanoTime());
-                    }
-                }
-            }
-            List<Integer> sizes = new ArrayList<>();
-            long last = Long.MIN_VALUE;
-            for (String id : ids) {
-                if (!(terminal.get(id) instanceof JobEvent.Succeeded succeeded)) {
-                    throw new IllegalStateException("job " + id + " did not succeed: " + terminal.get(id));
-                }
-                sizes.add(succeeded.batchSize());
-                last = Math.max(last, readAt.get(id));
-            }
-            return new Terminals(sizes, last);
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
-    }
-
-    /** Times of a bare run. */
-    private record BareTimes(Duration generate, Duration png) {}
-
-    /** The pipeline alone, on its own copy of the model, with the PNG encoding the worker does after it. */
-    private static final class BarePipeline implements AutoCloseable {
-        /** Runs on a thread of its own name, which its OpenMP threads inherit, so its CPU time can be told apart. */
-        static final String THREAD = "kiln-bare";
-
-        private final ExecutorService thread = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name(THREAD).factory());
-        private final StableDiffusionModel model;
-        private final StableDiffusionPipeline pipeline;
-        private final String modelName;
-        private final String modelHash;
-
-        BarePipeline(Path modelPath, String modelName) throws IOException {
-            this.model = ModelLoader.load(modelPath, Optional.empty(), ModelOptions.cpu());
-            this.pipeline = new StableDiffusionPipeline(model, new SeededNoise());
-            this.modelName = modelName;
-            this.modelHash = ModelHash.of(modelPath);
-        }
-
-        /** Runs {@code requests} in order, cut into {@code batches}, largest first, on the pipeline's own thread. */
-        BareTimes run(List<GenerationRequest> requests, SortedMap<Integer, Integer> batches)
-                throws InterruptedException {
-            try {
-                return thread.submit(() -> runHere(requests, batches)).get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        private BareTimes runHere(List<GenerationRequest> requests, SortedMap<Integer, Integer> batches) {
-            Duration generate = Duration.ZERO;
-            Duration png = Duration.ZERO;
-            int next = 0;
-            for (var entry : batches.entrySet()) {
-                for (int b = 0; b < entry.getValue() && next < requests.size(); b++) {
-                    int end = Math.min(requests.size(), next + entry.getKey());
-                    List<GenerationJob> jobs =
-                            requests.subList(next, end).stream().map(this::job).toList();
-                    next = end;
-                    long start = System.nanoTime();
-                    List<JobResult> results = pipeline.generate(jobs, (jobId, step, total) -> {});
-                    generate = generate.plusNanos(System.nanoTime() - start);
-                    png = png.plus(encode(jobs, results));
-                }
-            }
-            return new BareTimes(generate, png);
-        }
-
-        private Duration encode(List<GenerationJob> jobs, List<JobResult> results) {
-            long start = System.nanoTime();
-            for (int j = 0; j < jobs.size(); j++) {
-                for (GeneratedImage image : results.get(j).images()) {
-                    PngWriter.encode(
-                            image.image(), GenerationParameters.of(jobs.get(j), image.seed(), modelName, modelHash));
-                }
-            }
-            return Duration.ofNanos(System.nanoTime() - start);
-        }
-
-        /** The job as the worker hands it to the pipeline. */
-        private GenerationJob job(GenerationRequest request) {
-            return GenerationJob.txt2img(
-                    request.jobId(),
-                    request.prompt(),
-                    request.negativePrompt(),
-                    request.width(),
-                    request.height(),
-                    request.numInferenceSteps(),
-                    request.guidanceScale(),
-                    Sampler.fromRequestName(request.sampler().wireName()),
-                    request.eta(),
-                    request.seed(),
-                    request.numImages());
-        }
-
-        @Override
-        public void close() {
-            thread.close();
-            model.close();
-        }
-    }
-
-    /** The worker's Prometheus endpoint, for its own denoising time and retry counts. */
-    private static final class Metrics implements AutoCloseable {
-        private final HttpClient http = HttpClient.newHttpClient();
-        private final URI uri;
-
-        Metrics(int port) {
-            this.uri = URI.create("http://127.0.0.1:" + port + "/metrics");
-        }
-
-        /** The samples without labels, by name. */
-        Map<String, Double> scrape() throws IOException, InterruptedException {
-            String text = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
-                    .body();
-            Map<String, Double> samples = new HashMap<>();
-            for (String line : text.lines().toList()) {
-                String[] parts = line.split(" ");
-                if (!line.startsWith("#") && parts.length >= 2 && !parts[0].contains("{")) {
-                    samples.put(parts[0], Double.parseDouble(parts[1]));
-                }
-            }
-            return samples;
-        }
-
-        @Override
-        public void close() {
-            http.close();
-        }
     }
 }
