@@ -8,6 +8,7 @@ import io.kiln.infra.local.process.LocalKafkaConfig;
 import io.kiln.infra.local.process.LocalS3;
 import io.kiln.infra.local.process.LocalS3Config;
 import io.kiln.infra.local.process.S3Storage;
+import io.kiln.infra.local.process.ServerJit;
 import io.kiln.worker.bench.WorkerBenchmark;
 import io.kiln.worker.config.BatchingSettings;
 import java.io.IOException;
@@ -174,14 +175,17 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                         0,
                         ChildLifetime.TIED_TO_PARENT,
                         LocalKafkaConfig.DEFAULT_STARTUP_TIMEOUT,
-                        Map.of()));
+                        Map.of(),
+                        // the servers share the worker's cores: C1-compiled, they would take more of them per job
+                        ServerJit.FULL_SPEED));
                 // files on disk, as the reference floor (REFERENCE.md §4b) and a real store keep them
                 LocalS3 s3 = LocalS3.start(new LocalS3Config(
                         folder.resolve("s3"),
                         0,
                         S3Storage.FILESYSTEM,
                         ChildLifetime.TIED_TO_PARENT,
-                        LocalS3Config.DEFAULT_STARTUP_TIMEOUT))) {
+                        LocalS3Config.DEFAULT_STARTUP_TIMEOUT,
+                        ServerJit.FULL_SPEED))) {
             out.printf(
                     Locale.ROOT,
                     "Kafka at %s, S3 at %s (files in %s)%n",

@@ -58,6 +58,9 @@ class InfraCommandIT {
         assertThat(s3BucketNames(exports)).isEmpty();
         long kafkaPid = pid(dir.resolve("kafka/kafka.pid"));
         long s3Pid = pid(dir.resolve("s3/s3.pid"));
+        assertThat(List.of(kafkaPid, s3Pid))
+                .as("development servers run long, so they keep the JVM's C2 compiler")
+                .allSatisfy(pid -> assertThat(arguments(pid)).noneMatch(argument -> argument.startsWith("-XX:Tiered")));
 
         Result status = kiln("infra", "status", "--dir", dir.toString());
         assertThat(status.exitCode()).as(status.output()).isZero();
@@ -135,6 +138,16 @@ class InfraCommandIT {
     private static long pid(Path pidFile) {
         try {
             return Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line from Linux's /proc: ProcessHandle.Info gives none for the broker's long class path. */
+    private static List<String> arguments(long pid) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                    .split("\0"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import io.kiln.infra.local.process.ChildLifetime;
 import io.kiln.infra.local.process.LocalS3;
 import io.kiln.infra.local.process.LocalS3Config;
 import io.kiln.infra.local.process.S3Storage;
+import io.kiln.infra.local.process.ServerJit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ public final class OutageS3 implements AutoCloseable {
                 port,
                 S3Storage.FILESYSTEM,
                 ChildLifetime.TIED_TO_PARENT,
-                LocalS3Config.DEFAULT_STARTUP_TIMEOUT);
+                LocalS3Config.DEFAULT_STARTUP_TIMEOUT,
+                ServerJit.QUICK_START);
     }
 }

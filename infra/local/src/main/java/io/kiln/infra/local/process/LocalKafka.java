@@ -61,15 +61,14 @@ public final class LocalKafka extends LocalServer<KafkaEndpoint> implements Kafk
 
         List<String> jvmOptions = new ArrayList<>(List.of(
                 "-Xmx512m",
-                // C1 only and the serial collector: the broker starts ~1 s sooner, and C2 would pay back only after
-                // hours: in the worker benchmark its compiler still took 2 ms of CPU per job after 2,000 jobs
-                "-XX:TieredStopAtLevel=1",
+                // the serial collector: a local broker's heap is small, and its start is sooner
                 "-XX:+UseSerialGC",
                 "-Djava.awt.headless=true",
                 // Kafka shuts down in a shutdown hook; Log4j's own hook would close the log under it, losing the
                 // broker's last lines and adding a complaint of its own
                 "-Dlog4j2.shutdownHookEnabled=false",
                 "-Dlog4j2.configurationFile=" + log4jConfiguration));
+        jvmOptions.addAll(config.jit().jvmOptions());
         if (Runtime.version().feature() >= 23) {
             // Kafka unmaps its index files through sun.misc.Unsafe, which JDK 24+ warns about in the log; the child
             // runs on our java, and JDK 21 and 22 do not know the option

@@ -13,13 +13,15 @@ import java.util.Map;
  * @param lifetime whether the broker dies with this JVM
  * @param startupTimeout how long the broker may take to become ready
  * @param brokerProperties broker settings applied over Kiln's, e.g. {@code auto.create.topics.enable=false}
+ * @param jit how the broker's JVM compiles: sooner ready, or less CPU per request
  */
 public record LocalKafkaConfig(
         Path directory,
         int port,
         ChildLifetime lifetime,
         Duration startupTimeout,
-        Map<String, String> brokerProperties) {
+        Map<String, String> brokerProperties,
+        ServerJit jit) {
 
     /** Generous for a 2-core CI machine, where the broker is ready in 2–3 s when idle. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
@@ -40,23 +42,28 @@ public record LocalKafkaConfig(
         if (brokerProperties == null) {
             throw new IllegalArgumentException("brokerProperties must not be null");
         }
+        if (jit == null) {
+            throw new IllegalArgumentException("jit must not be null");
+        }
         brokerProperties = Map.copyOf(brokerProperties);
     }
 
-    /** A broker for tests: any free port, dies with this JVM. */
+    /** A broker for tests: any free port, dies with this JVM, quick to start. */
     public static LocalKafkaConfig forTests(Path directory) {
-        return new LocalKafkaConfig(directory, 0, ChildLifetime.TIED_TO_PARENT, DEFAULT_STARTUP_TIMEOUT, Map.of());
+        return new LocalKafkaConfig(
+                directory, 0, ChildLifetime.TIED_TO_PARENT, DEFAULT_STARTUP_TIMEOUT, Map.of(), ServerJit.QUICK_START);
     }
 
-    /** A broker for development: the given port (0 for any), outlives this JVM. */
+    /** A broker for development: the given port (0 for any), outlives this JVM, compiled for the hours it may run. */
     public static LocalKafkaConfig forDevelopment(Path directory, int port) {
-        return new LocalKafkaConfig(directory, port, ChildLifetime.DETACHED, DEFAULT_STARTUP_TIMEOUT, Map.of());
+        return new LocalKafkaConfig(
+                directory, port, ChildLifetime.DETACHED, DEFAULT_STARTUP_TIMEOUT, Map.of(), ServerJit.FULL_SPEED);
     }
 
     /** This configuration with one more broker setting. */
     public LocalKafkaConfig withBrokerProperty(String key, String value) {
         Map<String, String> properties = new HashMap<>(brokerProperties);
         properties.put(key, value);
-        return new LocalKafkaConfig(directory, port, lifetime, startupTimeout, properties);
+        return new LocalKafkaConfig(directory, port, lifetime, startupTimeout, properties, jit);
     }
 }

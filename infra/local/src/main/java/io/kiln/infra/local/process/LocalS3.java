@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,19 +62,17 @@ public final class LocalS3 extends LocalServer<S3Endpoint> implements S3Server {
                 properties,
                 "Local S3 server written by Kiln (" + LocalS3.class.getName() + ")",
                 s3proxyProperties(home, uri, config.storage()));
+        List<String> jvmOptions = new ArrayList<>(List.of(
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                // s3proxy's logback.xml reads these; warnings and errors only
+                "-DLOG_LEVEL=warn",
+                "-DJETTY_LOG_LEVEL=warn",
+                // without it, logback prints its own configuration report into the log at every start
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"));
+        jvmOptions.addAll(config.jit().jvmOptions());
         var command = new JavaCommand(
-                List.of(
-                        "-Xmx512m",
-                        // see LocalKafka: C2-compiled, s3proxy spends 0.60 ms of CPU per PUT against 1.04 ms, but
-                        // after 2,000 benchmark jobs its compiler still took 1.3 ms per job, more than a job's two
-                        // PUTs save (docs/BENCHMARKS.md)
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC",
-                        // s3proxy's logback.xml reads these; warnings and errors only
-                        "-DLOG_LEVEL=warn",
-                        "-DJETTY_LOG_LEVEL=warn",
-                        // without it, logback prints its own configuration report into the log at every start
-                        "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"),
+                jvmOptions,
                 ServerClasspath.s3proxy(),
                 "org.gaul.s3proxy.Main",
                 List.of("--properties", properties.toString()));

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param storage where objects are kept
  * @param lifetime whether the server dies with this JVM
  * @param startupTimeout how long the server may take to become ready
+ * @param jit how the server's JVM compiles: sooner ready, or less CPU per request
  */
 public record LocalS3Config(
-        Path directory, int port, S3Storage storage, ChildLifetime lifetime, Duration startupTimeout) {
+        Path directory, int port, S3Storage storage, ChildLifetime lifetime, Duration startupTimeout, ServerJit jit) {
 
     /** Generous for a 2-core CI machine, where s3proxy is ready in about a second when idle. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
@@ -34,17 +35,33 @@ public record LocalS3Config(
         if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
         }
+        if (jit == null) {
+            throw new IllegalArgumentException("jit must not be null");
+        }
     }
 
-    /** A server for tests: any free port, objects in memory, dies with this JVM. */
+    /** A server for tests: any free port, objects in memory, dies with this JVM, quick to start. */
     public static LocalS3Config forTests(Path directory) {
         return new LocalS3Config(
-                directory, 0, S3Storage.TRANSIENT, ChildLifetime.TIED_TO_PARENT, DEFAULT_STARTUP_TIMEOUT);
+                directory,
+                0,
+                S3Storage.TRANSIENT,
+                ChildLifetime.TIED_TO_PARENT,
+                DEFAULT_STARTUP_TIMEOUT,
+                ServerJit.QUICK_START);
     }
 
-    /** A server for development: the given port (0 for any), objects in files, outlives this JVM. */
+    /**
+     * A server for development: the given port (0 for any), objects in files, outlives this JVM, and compiled for
+     * the hours it may run.
+     */
     public static LocalS3Config forDevelopment(Path directory, int port) {
         return new LocalS3Config(
-                directory, port, S3Storage.FILESYSTEM, ChildLifetime.DETACHED, DEFAULT_STARTUP_TIMEOUT);
+                directory,
+                port,
+                S3Storage.FILESYSTEM,
+                ChildLifetime.DETACHED,
+                DEFAULT_STARTUP_TIMEOUT,
+                ServerJit.FULL_SPEED);
     }
 }

@@ -13,8 +13,7 @@ class DetachedServerIT {
     @Test
     void detachedServerIsFoundThroughItsPidFileAndStopped() throws Exception {
         Path folder = TestFolders.fresh("s3-detached-");
-        var config = new LocalS3Config(
-                folder, 0, S3Storage.FILESYSTEM, ChildLifetime.DETACHED, LocalS3Config.DEFAULT_STARTUP_TIMEOUT);
+        var config = LocalS3Config.forDevelopment(folder, 0);
         try (LocalS3 s3 = LocalS3.start(config)) {
             int port = s3.endpoint().endpoint().getPort();
 

@@ -18,11 +18,15 @@ class LocalKafkaConfigTest {
 
         assertThat(config.port()).isZero();
         assertThat(config.lifetime()).isEqualTo(ChildLifetime.TIED_TO_PARENT);
+        assertThat(config.jit()).isEqualTo(ServerJit.QUICK_START);
     }
 
     @Test
-    void developmentBrokersAreDetached() {
-        assertThat(LocalKafkaConfig.forDevelopment(FOLDER, 9092).lifetime()).isEqualTo(ChildLifetime.DETACHED);
+    void developmentBrokersAreDetachedAndCompiledForLongRuns() {
+        LocalKafkaConfig config = LocalKafkaConfig.forDevelopment(FOLDER, 9092);
+
+        assertThat(config.lifetime()).isEqualTo(ChildLifetime.DETACHED);
+        assertThat(config.jit()).isEqualTo(ServerJit.FULL_SPEED);
     }
 
     @Test
@@ -45,8 +49,8 @@ class LocalKafkaConfigTest {
     @Test
     void rejectsANonPositiveStartupTimeoutNamingTheField() {
         assertThatIllegalArgumentException()
-                .isThrownBy(
-                        () -> new LocalKafkaConfig(FOLDER, 0, ChildLifetime.TIED_TO_PARENT, Duration.ZERO, Map.of()))
+                .isThrownBy(() -> new LocalKafkaConfig(
+                        FOLDER, 0, ChildLifetime.TIED_TO_PARENT, Duration.ZERO, Map.of(), ServerJit.QUICK_START))
                 .withMessage("startupTimeout must be positive, was PT0S");
     }
 

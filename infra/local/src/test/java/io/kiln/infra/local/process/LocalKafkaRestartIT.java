@@ -22,6 +22,7 @@ class LocalKafkaRestartIT {
         String clusterId;
         try (LocalKafka first = LocalKafka.start(LocalKafkaConfig.forTests(folder));
                 Admin admin = admin(first.endpoint())) {
+            assertThat(ServerJitIT.arguments(first.pid())).contains(ServerJitIT.C1_ONLY);
             admin.createTopics(List.of(new NewTopic("renders", 2, (short) 1)))
                     .all()
                     .get(30, SECONDS);

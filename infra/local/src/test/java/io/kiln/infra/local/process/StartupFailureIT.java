@@ -38,7 +38,8 @@ class StartupFailureIT {
                     taken.getLocalPort(),
                     S3Storage.TRANSIENT,
                     ChildLifetime.TIED_TO_PARENT,
-                    LocalS3Config.DEFAULT_STARTUP_TIMEOUT);
+                    LocalS3Config.DEFAULT_STARTUP_TIMEOUT,
+                    ServerJit.QUICK_START);
 
             assertThatThrownBy(() -> LocalS3.start(config))
                     .isInstanceOfSatisfying(ServerStartupException.class, e -> assertThat(e.serverName())
@@ -51,8 +52,13 @@ class StartupFailureIT {
     @Test
     void s3NotReadyInTimeIsStoppedAndReported() throws Exception {
         Path folder = TestFolders.fresh("s3-slow-");
-        var config =
-                new LocalS3Config(folder, 0, S3Storage.TRANSIENT, ChildLifetime.TIED_TO_PARENT, Duration.ofMillis(100));
+        var config = new LocalS3Config(
+                folder,
+                0,
+                S3Storage.TRANSIENT,
+                ChildLifetime.TIED_TO_PARENT,
+                Duration.ofMillis(100),
+                ServerJit.QUICK_START);
 
         assertThatThrownBy(() -> LocalS3.start(config))
                 .isInstanceOf(ServerStartupException.class)
