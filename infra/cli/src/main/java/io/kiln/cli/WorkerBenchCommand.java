@@ -76,10 +76,12 @@ public final class WorkerBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warm-up",
-            defaultValue = "2000",
+            defaultValue = "10000",
             paramLabel = "N",
-            description = "Untimed jobs before the first round: code that runs once per job, such as the S3 and Kafka"
-                    + " clients', takes thousands of jobs to be compiled (default: ${DEFAULT-VALUE}).")
+            description = "Untimed jobs before the first round, in rounds of --jobs: code that runs once per job, such"
+                    + " as the S3 and Kafka clients', takes thousands of jobs to be compiled, in the worker and in the"
+                    + " servers. A long-running worker is measured after 10,000, half an hour or more on a 2-core"
+                    + " machine; 2,000 gives a quicker, higher figure (default: ${DEFAULT-VALUE}).")
     private int warmUp;
 
     @Option(

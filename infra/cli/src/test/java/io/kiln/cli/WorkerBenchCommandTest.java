@@ -35,7 +35,7 @@ class WorkerBenchCommandTest {
         CommandRun run = CommandRun.of("bench", "worker", "--model", dir.toString(), "--jobs", "0");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--jobs and --rounds must be ≥ 1 and --warm-up ≥ 0, were 0, 30 and 2000");
+        assertThat(run.err()).contains("--jobs and --rounds must be ≥ 1 and --warm-up ≥ 0, were 0, 30 and 10000");
     }
 
     @Test
