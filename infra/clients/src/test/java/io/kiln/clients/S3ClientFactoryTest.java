@@ -1,14 +1,26 @@
 package io.kiln.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
@@ -30,6 +42,36 @@ class S3ClientFactoryTest {
             assertThat(configuration.requestChecksumCalculation()).isEqualTo(RequestChecksumCalculation.WHEN_REQUIRED);
             assertThat(configuration.responseChecksumValidation()).isEqualTo(ResponseChecksumValidation.WHEN_REQUIRED);
         }
+    }
+
+    @Test
+    void uploadsSignTheirWholeBodyInsteadOfStreamingSignedChunks() throws NoSuchAlgorithmException {
+        byte[] body = "a small PNG".getBytes(StandardCharsets.UTF_8);
+        AtomicReference<SdkHttpRequest> sent = new AtomicReference<>();
+        var captureAndStop = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                sent.set(context.httpRequest());
+                throw new IllegalStateException("captured; not sent");
+            }
+        };
+        try (S3Client client = S3ClientFactory.createClient(
+                S3Settings.compatibleStore(LOCAL, "us-east-1", "kiln", "secret"),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(captureAndStop)
+                        .build())) {
+            assertThatThrownBy(() -> client.putObject(
+                            put -> put.bucket("renders").key("jobs/42/0.png"), RequestBody.fromBytes(body)))
+                    .hasMessage("captured; not sent");
+        }
+
+        SdkHttpRequest request = sent.get();
+        String bodySha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        assertThat(request.firstMatchingHeader("x-amz-content-sha256")).contains(bodySha256);
+        assertThat(request.firstMatchingHeader("Content-Encoding")).isEmpty();
+        assertThat(request.firstMatchingHeader("Content-Length")).contains(Integer.toString(body.length));
+        assertThat(request.encodedPath()).isEqualTo("/renders/jobs/42/0.png");
     }
 
     @Test
