@@ -22,14 +22,14 @@ public final class S3ClientFactory {
 
     private S3ClientFactory() {}
 
-    /** A synchronous S3 client on the Apache HttpClient 5 client. */
+    /** A synchronous S3 client on Apache HttpClient 5. */
     public static S3Client createClient(S3Settings settings) {
         return createClient(settings, ClientOverrideConfiguration.builder().build());
     }
 
     /**
-     * A synchronous S3 client on the Apache HttpClient 5 client whose every call follows {@code overrides}, such as a timeout
-     * or a retry strategy of the caller's. Set once here rather than on each request: a request's own override
+     * A synchronous S3 client on Apache HttpClient 5 whose every call follows {@code overrides}, such as a timeout or a
+     * retry strategy of the caller's. Set once here rather than on each request: a request's own override
      * configuration makes the SDK rebuild the client's configuration for that call.
      */
     public static S3Client createClient(S3Settings settings, ClientOverrideConfiguration overrides) {
