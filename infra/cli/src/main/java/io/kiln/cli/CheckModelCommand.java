@@ -1,14 +1,14 @@
 package io.kiln.cli;
 
-import io.kiln.worker.check.CheckResult;
-import io.kiln.worker.check.ModelCheck;
-import io.kiln.worker.check.Tolerance;
-import io.kiln.worker.check.ToleranceSource;
-import io.kiln.worker.model.ModelLoader;
-import io.kiln.worker.model.ModelOptions;
-import io.kiln.worker.model.StableDiffusionModel;
-import io.kiln.worker.model.load.CheckpointException;
-import io.kiln.worker.model.safetensors.SafetensorsException;
+import io.kiln.engine.check.CheckResult;
+import io.kiln.engine.check.ModelCheck;
+import io.kiln.engine.check.Tolerance;
+import io.kiln.engine.check.ToleranceSource;
+import io.kiln.engine.model.ModelLoader;
+import io.kiln.engine.model.ModelOptions;
+import io.kiln.engine.model.StableDiffusionModel;
+import io.kiln.engine.model.load.CheckpointException;
+import io.kiln.engine.model.safetensors.SafetensorsException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

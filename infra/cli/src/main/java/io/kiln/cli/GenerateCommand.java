@@ -1,21 +1,20 @@
 package io.kiln.cli;
 
 import io.kiln.contracts.SeedSource;
-import io.kiln.worker.image.GenerationParameters;
-import io.kiln.worker.image.InitImage;
-import io.kiln.worker.image.ModelHash;
-import io.kiln.worker.image.PngWriter;
-import io.kiln.worker.image.UnreadableImageException;
-import io.kiln.worker.model.ModelLoader;
-import io.kiln.worker.model.ModelOptions;
-import io.kiln.worker.model.StableDiffusionModel;
-import io.kiln.worker.pipeline.GeneratedImage;
-import io.kiln.worker.pipeline.GenerationJob;
-import io.kiln.worker.pipeline.JobResult;
-import io.kiln.worker.pipeline.ProgressListener;
-import io.kiln.worker.pipeline.SeededNoise;
-import io.kiln.worker.pipeline.StableDiffusionPipeline;
-import io.kiln.worker.sampling.Sampler;
+import io.kiln.engine.image.InitImage;
+import io.kiln.engine.image.ModelHash;
+import io.kiln.engine.image.PngWriter;
+import io.kiln.engine.image.UnreadableImageException;
+import io.kiln.engine.model.ModelLoader;
+import io.kiln.engine.model.ModelOptions;
+import io.kiln.engine.model.StableDiffusionModel;
+import io.kiln.engine.pipeline.GeneratedImage;
+import io.kiln.engine.pipeline.GenerationJob;
+import io.kiln.engine.pipeline.JobResult;
+import io.kiln.engine.pipeline.ProgressListener;
+import io.kiln.engine.pipeline.SeededNoise;
+import io.kiln.engine.pipeline.StableDiffusionPipeline;
+import io.kiln.engine.sampling.Sampler;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -120,7 +119,7 @@ public final class GenerateCommand implements Callable<Integer> {
             for (int k = 0; k < images.size(); k++) {
                 GeneratedImage image = images.get(k);
                 Path file = images.size() == 1 ? out : numbered(out, k);
-                var parameters = GenerationParameters.of(job, image.seed(), sd.name(), hash);
+                var parameters = job.parameters(image.seed(), sd.name(), hash);
                 Files.write(file, PngWriter.encode(image.image(), parameters));
                 console.printf("wrote %s (seed %d)%n", file, image.seed());
             }

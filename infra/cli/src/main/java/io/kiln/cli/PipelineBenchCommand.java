@@ -1,10 +1,10 @@
 package io.kiln.cli;
 
-import io.kiln.worker.bench.PipelineBenchmark;
-import io.kiln.worker.model.ModelLoader;
-import io.kiln.worker.model.ModelOptions;
-import io.kiln.worker.model.StableDiffusionModel;
-import io.kiln.worker.sampling.Sampler;
+import io.kiln.bench.PipelineBenchmark;
+import io.kiln.engine.model.ModelLoader;
+import io.kiln.engine.model.ModelOptions;
+import io.kiln.engine.model.StableDiffusionModel;
+import io.kiln.engine.sampling.Sampler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.kiln.cli;
 
-import io.kiln.worker.model.tokenizer.ClipTokenizer;
+import io.kiln.engine.model.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package io.kiln.cli;
 
 import ai.djl.ndarray.types.DataType;
-import io.kiln.worker.bench.UNetBenchmark;
-import io.kiln.worker.model.ModelOptions;
-import io.kiln.worker.model.unet.UNetConfig;
+import io.kiln.bench.UNetBenchmark;
+import io.kiln.engine.model.ModelOptions;
+import io.kiln.engine.model.unet.UNetConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

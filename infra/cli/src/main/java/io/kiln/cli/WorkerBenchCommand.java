@@ -1,5 +1,6 @@
 package io.kiln.cli;
 
+import io.kiln.bench.WorkerBenchmark;
 import io.kiln.clients.S3Credentials;
 import io.kiln.clients.S3Settings;
 import io.kiln.infra.local.process.ChildLifetime;
@@ -9,7 +10,6 @@ import io.kiln.infra.local.process.LocalS3;
 import io.kiln.infra.local.process.LocalS3Config;
 import io.kiln.infra.local.process.S3Storage;
 import io.kiln.infra.local.process.ServerJit;
-import io.kiln.worker.bench.WorkerBenchmark;
 import io.kiln.worker.config.BatchingSettings;
 import java.io.IOException;
 import java.io.PrintWriter;

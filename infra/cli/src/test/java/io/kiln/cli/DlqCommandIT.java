@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kiln.contracts.Headers;
 import io.kiln.infra.local.KafkaEndpoint;
-import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.infra.testing.KilnInfra;
 import io.kiln.worker.kafka.WholeTopic;
 import java.time.Duration;
 import java.util.ArrayList;

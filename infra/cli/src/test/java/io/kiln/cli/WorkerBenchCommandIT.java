@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.S3Endpoint;
-import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.infra.testing.KilnInfra;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

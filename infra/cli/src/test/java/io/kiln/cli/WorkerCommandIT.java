@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.S3Endpoint;
-import io.kiln.infra.local.junit.KilnInfra;
+import io.kiln.infra.testing.KilnInfra;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;

@@ -1,0 +1,403 @@
+package io.kiln.worker.runtime;
+
+import io.kiln.contracts.ErrorCode;
+import io.kiln.contracts.JobEvent;
+import io.kiln.engine.image.InitImage;
+import io.kiln.engine.image.RgbImage;
+import io.kiln.engine.image.UnreadableImageException;
+import io.kiln.engine.pipeline.GenerationJob;
+import io.kiln.engine.pipeline.JobResult;
+import io.kiln.engine.pipeline.ProgressListener;
+import io.kiln.engine.pipeline.StableDiffusionPipeline;
+import io.kiln.worker.control.Cancellations;
+import io.kiln.worker.failure.FailureKind;
+import io.kiln.worker.failure.JobFailure;
+import io.kiln.worker.kafka.JobOutcome;
+import io.kiln.worker.kafka.LiveEvents;
+import io.kiln.worker.ops.WorkerMetrics;
+import io.kiln.worker.output.ImageStore;
+import io.kiln.worker.output.ResultManifest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine thread: runs one micro-batch at a time through the pipeline and hands each job's images to the
+ * {@link OutputStage}, so that PNG encoding and uploads overlap the next batch's denoising.
+ *
+ * <p>Before a job starts it is checked, and settled without computing when it is cancelled, past its deadline, or
+ * already done (its manifest is in S3: a redelivery after a crash). A job whose own input is bad (an unreadable init
+ * image) fails alone; its batch-mates run. A job cancelled while its batch runs ends {@code cancelled} at the next
+ * step, and its images are dropped when the batch ends; a batch whose jobs were all cancelled stops.
+ */
+final class BatchEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BatchEngine.class);
+
+    /**
+     * The name of the thread that runs the pipeline, which libtorch's OpenMP threads inherit: what an operator sees in a
+     * thread dump or in {@code top -H}, and how {@code kiln bench worker} tells the pipeline's CPU time apart.
+     */
+    private static final String THREAD_NAME = "kiln-engine";
+
+    private final StableDiffusionPipeline pipeline;
+    private final WorkerIdentity identity;
+    private final ImageStore store;
+    private final Duration urlExpiry;
+    private final Cancellations cancellations;
+    private final LiveEvents live;
+    private final OutputStage output;
+    private final Outcomes outcomes;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name(THREAD_NAME).factory());
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile boolean abandoning;
+
+    BatchEngine(
+            StableDiffusionPipeline pipeline,
+            WorkerIdentity identity,
+            ImageStore store,
+            Duration urlExpiry,
+            Cancellations cancellations,
+            LiveEvents live,
+            OutputStage output,
+            Outcomes outcomes,
+            WorkerMetrics metrics,
+            Clock clock) {
+        this.pipeline = pipeline;
+        this.identity = identity;
+        this.store = store;
+        this.urlExpiry = urlExpiry;
+        this.cancellations = cancellations;
+        this.live = live;
+        this.output = output;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Whether the engine can take a batch now. */
+    boolean isIdle() {
+        return !busy.get();
+    }
+
+    /** Starts {@code batch} on the engine thread; the engine must be idle. */
+    void submit(List<PendingJob> batch) {
+        if (!busy.compareAndSet(false, true)) {
+            throw new IllegalStateException("the engine is still running a batch");
+        }
+        thread.execute(() -> {
+            try {
+                run(batch);
+            } catch (JobFailure fatal) {
+                outcomes.fatal(fatal);
+            } catch (RuntimeException | Error e) {
+                outcomes.fatal(JobFailure.fatal("the engine failed outside any job: " + e, e));
+            } finally {
+                busy.set(false);
+                outcomes.wake();
+            }
+        });
+    }
+
+    /** Stops the running batch at its next step, leaving its jobs unsettled for redelivery: shutdown ran out of time. */
+    void abandon() {
+        abandoning = true;
+    }
+
+    private void run(List<PendingJob> batch) {
+        Instant start = clock.instant();
+        List<Prepared> ready = new ArrayList<>();
+        for (PendingJob job : batch) {
+            prepare(job, start).ifPresent(ready::add);
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        for (Prepared p : ready) {
+            live.started(
+                    p.job.spec().jobId(),
+                    identity.model(),
+                    identity.worker(),
+                    p.job.record().attempt());
+            metrics.queueWait(Duration.between(p.job.record().timestamp(), start));
+        }
+        int images = ready.stream().mapToInt(p -> p.job.spec().images()).sum();
+        List<Prepared> unsettled = new ArrayList<>(ready);
+        Set<Prepared> cancelledEarly = new HashSet<>();
+        try {
+            for (var part : OutOfMemorySplit.run(ready, jobs -> generate(jobs, cancelledEarly))) {
+                unsettled.removeAll(part.jobs());
+                if (part.failed()) {
+                    for (Prepared p : without(part.jobs(), cancelledEarly)) {
+                        outcomes.report(new JobOutcome.Retry(
+                                p.job.record(),
+                                p.job.spec().jobId(),
+                                JobFailure.retriable(
+                                        ErrorCode.OUT_OF_MEMORY,
+                                        "out of memory in a batch of " + images + " images, and again in half of it",
+                                        part.outOfMemory())));
+                    }
+                    continue;
+                }
+                settle(part.jobs(), part.results(), images, cancelledEarly);
+            }
+        } catch (Abandoned e) {
+            log.info("abandoned a batch of {} jobs at shutdown; they will be redelivered", ready.size());
+        } catch (RuntimeException e) {
+            if (e instanceof JobFailure failure && failure.kind() == FailureKind.FATAL) {
+                throw failure;
+            }
+            unsettled.removeAll(cancelledEarly);
+            log.error("a batch of {} jobs failed; each goes to its retry topic", unsettled.size(), e);
+            for (Prepared p : unsettled) {
+                outcomes.report(new JobOutcome.Retry(
+                        p.job.record(),
+                        p.job.spec().jobId(),
+                        JobFailure.retriable(ErrorCode.INTERNAL, "the batch failed: " + e, e)));
+            }
+        }
+    }
+
+    /**
+     * Checks a job before it starts; empty when it was settled without computing. A job already done stays done,
+     * whatever was asked of it since: its manifest is checked first.
+     */
+    private Optional<Prepared> prepare(PendingJob job, Instant now) {
+        JobSpec spec = job.spec();
+        try {
+            Optional<ResultManifest> done = priorResult(job);
+            if (done.isPresent()) {
+                return end(job, succeededFrom(done.get()));
+            }
+            Optional<String> cancelled = cancellations.reason(spec.jobId());
+            if (cancelled.isPresent()) {
+                return end(job, new JobEvent.Cancelled(cancelled.get()));
+            }
+            if (spec.deadline().filter(now::isAfter).isPresent()) {
+                return end(
+                        job,
+                        new JobEvent.Failed(
+                                ErrorCode.EXPIRED,
+                                "deadline " + spec.deadline().get() + " passed before the job started at " + now,
+                                false,
+                                job.record().attempt()));
+            }
+            Optional<RgbImage> init = Optional.empty();
+            if (spec.request().initImage() != null) {
+                init = Optional.of(readInitImage(spec).image());
+            }
+            return Optional.of(new Prepared(job, spec.toGenerationJob(init)));
+        } catch (JobFailure failure) {
+            switch (failure.kind()) {
+                case TERMINAL ->
+                    outcomes.report(new JobOutcome.Rejected(job.record(), Optional.of(spec.jobId()), failure));
+                case RETRIABLE -> outcomes.report(new JobOutcome.Retry(job.record(), spec.jobId(), failure));
+                case FATAL -> throw failure;
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The job's manifest if it was done before, waiting for the lookup that started when the job was taken. */
+    private static Optional<ResultManifest> priorResult(PendingJob job) {
+        try {
+            return job.priorResult().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof JobFailure failure) {
+                throw failure;
+            }
+            throw JobFailure.retriable(
+                    ErrorCode.INTERNAL, "looking for the job's manifest failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Ends a job without computing it. */
+    private Optional<Prepared> end(PendingJob job, JobEvent event) {
+        outcomes.report(new JobOutcome.Ended(job.record(), job.spec().jobId(), event));
+        return Optional.empty();
+    }
+
+    private InitImage readInitImage(JobSpec spec) {
+        var uri = spec.request().initImage();
+        try {
+            return InitImage.prepare(store.read(uri), spec.width(), spec.height());
+        } catch (UnreadableImageException e) {
+            throw JobFailure.terminal(
+                    ErrorCode.INIT_IMAGE_UNREADABLE,
+                    "init_image: " + uri + " is not a usable image: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private JobEvent.Succeeded succeededFrom(ResultManifest manifest) {
+        var images =
+                manifest.images().stream().map(i -> store.presign(i, urlExpiry)).toList();
+        return new JobEvent.Succeeded(images, manifest.timings(), manifest.batchSize());
+    }
+
+    /**
+     * Runs one part of the batch through the pipeline, timing its denoising and decoding. Jobs cancelled between its
+     * steps are ended at once and added to {@code cancelledEarly}.
+     */
+    private List<Ran> generate(List<Prepared> part, Set<Prepared> cancelledEarly) {
+        List<GenerationJob> jobs = part.stream().map(Prepared::generation).toList();
+        Instant begin = clock.instant();
+        var steps = new StepWatch(without(part, cancelledEarly), cancelledEarly, begin);
+        List<JobResult> results;
+        try {
+            results = pipeline.generate(jobs, steps);
+        } catch (AllCancelled e) {
+            return part.stream().map(p -> Ran.STOPPED).toList();
+        }
+        Instant end = clock.instant();
+        Instant denoised = steps.lastStepAt();
+        List<Ran> ran = new ArrayList<>();
+        var times = new BatchTimes(begin, Duration.between(begin, denoised), Duration.between(denoised, end));
+        for (JobResult result : results) {
+            ran.add(new Ran(result, times));
+        }
+        metrics.batchRan(jobs.stream().mapToInt(GenerationJob::numImages).sum(), times.denoise(), times.decode());
+        return ran;
+    }
+
+    private void settle(List<Prepared> jobs, List<Ran> results, int batchImages, Set<Prepared> cancelledEarly) {
+        List<OutputStage.Finished> finished = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            Prepared p = jobs.get(i);
+            Ran ran = results.get(i);
+            if (cancelledEarly.contains(p)) {
+                continue;
+            }
+            if (ran == Ran.STOPPED || cancellations.isCancelled(p.job.spec().jobId())) {
+                cancelled(p);
+            } else {
+                finished.add(new OutputStage.Finished(p.job, p.generation, ran.result, ran.times));
+            }
+        }
+        if (!finished.isEmpty()) {
+            output.store(finished, batchImages);
+        }
+    }
+
+    private void cancelled(Prepared p) {
+        String jobId = p.job.spec().jobId();
+        live.forget(jobId);
+        String reason = cancellations.reason(jobId).orElse("cancelled");
+        outcomes.report(new JobOutcome.Ended(p.job.record(), jobId, new JobEvent.Cancelled(reason)));
+    }
+
+    private static List<Prepared> without(List<Prepared> jobs, Set<Prepared> settled) {
+        return jobs.stream().filter(p -> !settled.contains(p)).toList();
+    }
+
+    /** Stops the running batch at its next step and waits for it: the model must outlive its last use. */
+    @Override
+    public void close() {
+        abandoning = true;
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.error("the engine thread did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A job cleared to run, and what the pipeline runs for it. */
+    private record Prepared(PendingJob job, GenerationJob generation) {}
+
+    /** A job's result and its batch's times. */
+    private record Ran(JobResult result, BatchTimes times) {
+        /** The run stopped between steps because all its jobs were cancelled. */
+        static final Ran STOPPED = new Ran(null, null);
+    }
+
+    /** Thrown between steps when no job of the running part is wanted any more. */
+    private static final class AllCancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AllCancelled() {
+            super("every job of the batch was cancelled", null, false, false);
+        }
+    }
+
+    /** Thrown between steps when shutdown has no time left for the batch. */
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("the batch was abandoned at shutdown", null, false, false);
+        }
+    }
+
+    /**
+     * Watches the steps of one pipeline run: sends progress, times each step, ends each job cancelled since the last
+     * step, and stops the run when it was abandoned or all its jobs were cancelled. The pipeline reports every job
+     * after every step; the first report of a step marks the step's end.
+     */
+    private final class StepWatch implements ProgressListener {
+        /** The part's jobs not yet cancelled. */
+        private final List<Prepared> running;
+
+        private final Set<Prepared> cancelledEarly;
+        private Instant lastStepAt;
+        private int lastStep;
+
+        StepWatch(List<Prepared> part, Set<Prepared> cancelledEarly, Instant begin) {
+            this.running = new ArrayList<>(part);
+            this.cancelledEarly = cancelledEarly;
+            this.lastStepAt = begin;
+        }
+
+        Instant lastStepAt() {
+            return lastStepAt;
+        }
+
+        @Override
+        public void stepDone(String jobId, int step, int total) {
+            Instant now = clock.instant();
+            if (step != lastStep) {
+                metrics.step(Duration.between(lastStepAt, now));
+                lastStep = step;
+                lastStepAt = now;
+                if (abandoning) {
+                    throw new Abandoned();
+                }
+                endCancelled();
+                if (running.isEmpty()) {
+                    throw new AllCancelled();
+                }
+            }
+            if (running.stream().anyMatch(p -> p.job.spec().jobId().equals(jobId))) {
+                live.progress(jobId, step, total, now);
+            }
+        }
+
+        /** Ends the jobs cancelled since the last step now, rather than when the whole batch is done. */
+        private void endCancelled() {
+            for (var it = running.iterator(); it.hasNext(); ) {
+                Prepared p = it.next();
+                if (cancellations.isCancelled(p.job.spec().jobId())) {
+                    it.remove();
+                    cancelledEarly.add(p);
+                    cancelled(p);
+                }
+            }
+        }
+    }
+}
