@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.kiln.engine.check.Tolerance;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The parity tolerances recorded in the golden {@code manifest.json}, and the elementwise comparison they define:
  * {@code |actual − expected| ≤ atol + rtol·|expected|}. Each module-vector entry carries its own {@code tolerance}
  * (derived from a float64 rerun of the reference); pipeline entries add {@code tolerance_image} and
- * {@code tolerance_latents}. Tests take them as recorded, never wider.
+ * {@code tolerance_latents}, with one bound per step ({@link #perStep}). Tests take them as recorded, never wider.
  */
 public final class Tolerances {
     private static final String MANIFEST = "manifest.json";
@@ -53,6 +55,38 @@ public final class Tolerances {
         }
         return new Tolerance(
                 tolerance.get("atol").doubleValue(), tolerance.get("rtol").doubleValue(), source);
+    }
+
+    /**
+     * The per-step bounds of a pipeline run's {@code tolerance_latents}: for {@code tensor} {@code latents} or
+     * {@code unet_out}, bound i has atol {@code <tensor>_atol[i]} and the entry's scalar {@code rtol}, for the run's
+     * {@code <tensor>_i}.
+     *
+     * @param steps how many steps the run has; fails when the manifest holds fewer bounds than that
+     */
+    public static List<Tolerance> perStep(String relativePath, String tensor, int steps) {
+        String field = "tolerance_latents";
+        String array = tensor + "_atol";
+        JsonNode tolerance = manifest().path("files").path(relativePath).path(field);
+        JsonNode bounds = tolerance.path(array);
+        String source = MANIFEST + " " + relativePath + " " + field + "." + array;
+        if (!bounds.isArray() || !tolerance.path("rtol").isNumber()) {
+            throw new IllegalArgumentException(source + " is missing: per-step bounds need an array " + array
+                    + " and a scalar rtol, got " + tolerance);
+        }
+        if (bounds.size() < steps) {
+            throw new IllegalArgumentException(
+                    source + " has " + bounds.size() + " bounds, but the run has " + steps + " steps");
+        }
+        double rtol = tolerance.get("rtol").doubleValue();
+        List<Tolerance> perStep = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            if (!bounds.get(i).isNumber()) {
+                throw new IllegalArgumentException(source + "[" + i + "] is not a number: " + bounds.get(i));
+            }
+            perStep.add(new Tolerance(bounds.get(i).doubleValue(), rtol, source + "[" + i + "]"));
+        }
+        return perStep;
     }
 
     /**
