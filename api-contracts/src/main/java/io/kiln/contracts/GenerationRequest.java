@@ -70,6 +70,18 @@ public record GenerationRequest(
     /** The contract version this library writes and the only one it reads. */
     public static final int SCHEMA_VERSION = 1;
 
+    /** {@code num_inference_steps} when a request leaves it out. */
+    public static final int DEFAULT_STEPS = 50;
+
+    /** {@code guidance_scale} when a request leaves it out. */
+    public static final double DEFAULT_GUIDANCE_SCALE = 7.5;
+
+    /** {@code num_images} when a request leaves it out. */
+    public static final int DEFAULT_NUM_IMAGES = 1;
+
+    /** {@code strength} when an img2img request leaves it out. */
+    public static final double DEFAULT_STRENGTH = 0.8;
+
     private static final int MAX_PROMPT_LENGTH = 4000;
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
@@ -91,9 +103,7 @@ public record GenerationRequest(
                 "schema_version",
                 "unsupported version " + schemaVersion + "; supported versions: " + SCHEMA_VERSION);
         check.require(
-                jobId == null || JOB_ID.matcher(jobId).matches(),
-                "job_id",
-                "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
+                jobId == null || isJobId(jobId), "job_id", "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
         check.require(
                 model == null || MODEL.matcher(model).matches(),
                 "model",
@@ -184,6 +194,14 @@ public record GenerationRequest(
         return copy.build();
     }
 
+    /**
+     * Whether {@code candidate} is a well-formed job id: 1 to 128 characters of {@code [A-Za-z0-9._:-]}, safe in an S3
+     * key and a Kafka header alike.
+     */
+    public static boolean isJobId(String candidate) {
+        return JOB_ID.matcher(candidate).matches();
+    }
+
     private static boolean isImageSide(Integer pixels) {
         return pixels == null || (pixels >= 64 && pixels <= 2048 && pixels % 8 == 0);
     }
@@ -216,8 +234,6 @@ public record GenerationRequest(
      * described on the record; {@code null} leaves an optional field absent.
      */
     public static final class Builder {
-        private static final double DEFAULT_IMG2IMG_STRENGTH = 0.8;
-
         private int schemaVersion = SCHEMA_VERSION;
         private String jobId;
         private String model;
@@ -226,12 +242,12 @@ public record GenerationRequest(
         private String negativePrompt = "";
         private Integer width;
         private Integer height;
-        private int numInferenceSteps = 50;
-        private double guidanceScale = 7.5;
+        private int numInferenceSteps = DEFAULT_STEPS;
+        private double guidanceScale = DEFAULT_GUIDANCE_SCALE;
         private Sampler sampler;
         private double eta = 0.0;
         private Long seed;
-        private int numImages = 1;
+        private int numImages = DEFAULT_NUM_IMAGES;
         private Double strength;
         private S3Uri initImage;
         private int priority = 0;
@@ -344,7 +360,7 @@ public record GenerationRequest(
         public GenerationRequest build() {
             Double effectiveStrength = strength;
             if (effectiveStrength == null && mode == Mode.IMG2IMG) {
-                effectiveStrength = DEFAULT_IMG2IMG_STRENGTH;
+                effectiveStrength = DEFAULT_STRENGTH;
             }
             return new GenerationRequest(
                     schemaVersion,

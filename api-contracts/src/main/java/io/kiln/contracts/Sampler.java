@@ -1,6 +1,8 @@
 package io.kiln.contracts;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /** The noise scheduler that drives the denoising loop; each names its diffusers counterpart. */
 public enum Sampler {
@@ -27,5 +29,16 @@ public enum Sampler {
     @JsonValue
     public String wireName() {
         return wireName;
+    }
+
+    /** The sampler of a wire name; throws listing the known names otherwise. */
+    public static Sampler fromWireName(String name) {
+        for (Sampler sampler : values()) {
+            if (sampler.wireName.equals(name)) {
+                return sampler;
+            }
+        }
+        throw new IllegalArgumentException("unknown sampler \"" + name + "\"; expected one of "
+                + Arrays.stream(values()).map(Sampler::wireName).collect(Collectors.joining(", ")));
     }
 }

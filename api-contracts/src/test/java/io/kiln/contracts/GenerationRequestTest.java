@@ -113,4 +113,14 @@ class GenerationRequestTest {
         assertThat(request.metadata()).containsExactly(Map.entry("owner", "ana"));
         assertThatThrownBy(() -> request.metadata().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void tellsAWellFormedJobId() {
+        assertThat(GenerationRequest.isJobId("job-42:retry_1.b")).isTrue();
+        assertThat(GenerationRequest.isJobId("a".repeat(128))).isTrue();
+        assertThat(GenerationRequest.isJobId("")).isFalse();
+        assertThat(GenerationRequest.isJobId("a".repeat(129))).isFalse();
+        assertThat(GenerationRequest.isJobId("job/42")).isFalse();
+        assertThat(GenerationRequest.isJobId("job 42")).isFalse();
+    }
 }

@@ -1,6 +1,10 @@
 package io.kiln.cli;
 
+import io.kiln.contracts.GenerationRequest;
+import io.kiln.contracts.InvalidRequestException;
+import io.kiln.contracts.Sampler;
 import io.kiln.contracts.SeedSource;
+import io.kiln.contracts.Violation;
 import io.kiln.engine.image.InitImage;
 import io.kiln.engine.image.ModelHash;
 import io.kiln.engine.image.PngWriter;
@@ -10,20 +14,25 @@ import io.kiln.engine.model.ModelOptions;
 import io.kiln.engine.model.StableDiffusionModel;
 import io.kiln.engine.pipeline.GeneratedImage;
 import io.kiln.engine.pipeline.GenerationJob;
+import io.kiln.engine.pipeline.Img2img;
 import io.kiln.engine.pipeline.JobResult;
 import io.kiln.engine.pipeline.ProgressListener;
 import io.kiln.engine.pipeline.SeededNoise;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
-import io.kiln.engine.sampling.Sampler;
+import io.kiln.jobs.JobResolver;
+import io.kiln.jobs.Resolution;
+import io.kiln.jobs.ResolvedJob;
+import io.kiln.jobs.ServedModel;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -39,6 +48,19 @@ import picocli.CommandLine.Spec;
         description = "Generates images from a prompt (txt2img), or from a prompt and an image (img2img), and writes"
                 + " them as PNG files carrying their generation parameters.")
 public final class GenerateCommand implements Callable<Integer> {
+    /** The option that sets each request field, for errors in the command line's own terms. */
+    private static final Map<String, String> OPTIONS = Map.of(
+            "prompt", "--prompt",
+            "negative_prompt", "--negative-prompt",
+            "width", "--width",
+            "height", "--height",
+            "num_inference_steps", "--steps",
+            "guidance_scale", "--guidance",
+            "sampler", "--sampler",
+            "eta", "--eta",
+            "seed", "--seed",
+            "num_images", "--num-images");
+
     @Spec
     private CommandSpec spec;
 
@@ -53,21 +75,22 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--steps",
-            defaultValue = "50",
+            defaultValue = "" + GenerationRequest.DEFAULT_STEPS,
             description = "Denoising steps, 1..200 (default: ${DEFAULT-VALUE}).")
     private int steps;
 
     @Option(
             names = "--guidance",
-            defaultValue = "7.5",
+            defaultValue = "" + GenerationRequest.DEFAULT_GUIDANCE_SCALE,
             description = "Guidance scale, 0..30 (default: ${DEFAULT-VALUE}).")
     private double guidance;
 
     @Option(
             names = "--sampler",
+            converter = SamplerName.class,
             description = "ddim, plms, ddpm, euler, euler_ancestral or dpmpp_2m (default: the model's own, plms for"
                     + " SD 1.5).")
-    private String sampler;
+    private Sampler sampler;
 
     @Option(names = "--eta", defaultValue = "0", description = "DDIM's η, 0..1 (default: ${DEFAULT-VALUE}).")
     private double eta;
@@ -83,7 +106,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--height", description = "Multiple of 8 (default: the model's native size).")
     private Integer height;
 
-    @Option(names = "--num-images", defaultValue = "1", description = "Images, 1..8 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--num-images",
+            defaultValue = "" + GenerationRequest.DEFAULT_NUM_IMAGES,
+            description = "Images, 1..8 (default: ${DEFAULT-VALUE}).")
     private int numImages;
 
     @Option(names = "--init-image", paramLabel = "PNG", description = "Start from this PNG or JPEG image (img2img).")
@@ -91,7 +117,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--strength",
-            defaultValue = "0.8",
+            defaultValue = "" + GenerationRequest.DEFAULT_STRENGTH,
             description = "How much of the schedule img2img runs, (0, 1] (default: ${DEFAULT-VALUE}).")
     private double strength;
 
@@ -104,10 +130,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        checkArguments();
+        GenerationRequest request = request();
         PrintWriter console = spec.commandLine().getOut();
         try (StableDiffusionModel sd = load()) {
-            GenerationJob job = job(sd, console);
+            GenerationJob job = job(resolve(request, sd), console);
             var pipeline = new StableDiffusionPipeline(sd, new SeededNoise());
             JobResult result = pipeline.generate(List.of(job), progress()).getFirst();
             if (result.promptTruncated()) {
@@ -127,40 +153,47 @@ public final class GenerateCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private void checkArguments() {
-        List<String> bad = new ArrayList<>();
-        if (steps < 1 || steps > 200) {
-            bad.add("--steps: must be within 1..200, got " + steps);
-        }
-        if (!(guidance >= 0 && guidance <= 30)) {
-            bad.add("--guidance: must be within 0..30, got " + guidance);
-        }
-        if (numImages < 1 || numImages > 8) {
-            bad.add("--num-images: must be within 1..8, got " + numImages);
-        }
-        checkSide("--width", width, bad);
-        checkSide("--height", height, bad);
-        if (!(eta >= 0 && eta <= 1)) {
-            bad.add("--eta: must be within 0..1, got " + eta);
-        }
-        if (!(strength > 0 && strength <= 1)) {
-            bad.add("--strength: must be within (0, 1], got " + strength);
-        }
+    /**
+     * The options as a job request, checked by the contract's own rules, every broken one reported under its option's
+     * name.
+     */
+    private GenerationRequest request() {
         if (initImage != null && !Files.isRegularFile(initImage)) {
-            bad.add("--init-image: no such file: " + initImage);
+            throw new ParameterException(spec.commandLine(), "--init-image: no such file: " + initImage);
         }
-        if (seed != null && seed < 0) {
-            bad.add("--seed: must be ≥ 0, got " + seed);
-        }
-        if (!bad.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), String.join("; ", bad));
+        try {
+            return GenerationRequest.builder()
+                    .jobId("cli")
+                    .prompt(prompt)
+                    .negativePrompt(negativePrompt)
+                    .width(width)
+                    .height(height)
+                    .numInferenceSteps(steps)
+                    .guidanceScale(guidance)
+                    .sampler(sampler)
+                    .eta(eta)
+                    .seed(seed != null ? seed : SeedSource.secureRandom().nextSeed())
+                    .numImages(numImages)
+                    .build();
+        } catch (InvalidRequestException e) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    e.violations().stream().map(GenerateCommand::asOption).collect(Collectors.joining("; ")));
         }
     }
 
-    private static void checkSide(String option, Integer side, List<String> bad) {
-        if (side != null && (side % 8 != 0 || side < 64 || side > 2048)) {
-            bad.add(option + ": must be a multiple of 8 within 64..2048, got " + side);
-        }
+    /** {@code num_inference_steps: must be …} as {@code --steps: must be …}. */
+    private static String asOption(Violation violation) {
+        String option = OPTIONS.getOrDefault(violation.field(), violation.field());
+        return option + ": " + violation.rule();
+    }
+
+    private ResolvedJob resolve(GenerationRequest request, StableDiffusionModel sd) {
+        return switch (new JobResolver(ServedModel.of(sd.name(), sd)).resolve(request)) {
+            case Resolution.Resolved resolved -> resolved.job();
+            case Resolution.Refused refused ->
+                throw new ParameterException(spec.commandLine(), asOption(refused.violation()));
+        };
     }
 
     private StableDiffusionModel load() throws IOException {
@@ -168,31 +201,24 @@ public final class GenerateCommand implements Callable<Integer> {
         return ModelLoader.load(model.model(), tokenizer, ModelOptions.cpu());
     }
 
-    private GenerationJob job(StableDiffusionModel sd, PrintWriter console) throws IOException {
-        int w = width != null ? width : sd.nativeImageSize();
-        int h = height != null ? height : sd.nativeImageSize();
-        Sampler chosen;
-        try {
-            chosen = sampler == null ? sd.defaultSampler() : Sampler.fromRequestName(sampler);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--sampler: " + e.getMessage());
-        }
-        if (eta != 0 && chosen != Sampler.DDIM) {
-            throw new ParameterException(
-                    spec.commandLine(), "--eta: applies to ddim only, not " + chosen.requestName());
-        }
-        long first = seed != null ? seed : SeedSource.secureRandom().nextSeed();
-        GenerationJob job = GenerationJob.txt2img(
-                "cli", prompt, negativePrompt, w, h, steps, guidance, chosen, eta, first, numImages);
+    private GenerationJob job(ResolvedJob resolved, PrintWriter console) throws IOException {
         if (initImage == null) {
-            return job;
+            return resolved.txt2img();
         }
+        InitImage init;
         try {
-            InitImage init = InitImage.prepare(Files.readAllBytes(initImage), w, h);
-            init.note().ifPresent(note -> console.println("note: " + note));
-            return job.withInitImage(init.image(), strength);
+            init = InitImage.prepare(
+                    Files.readAllBytes(initImage),
+                    resolved.size().width(),
+                    resolved.size().height());
         } catch (UnreadableImageException e) {
             throw new ParameterException(spec.commandLine(), "--init-image: " + initImage + ": " + e.getMessage());
+        }
+        init.note().ifPresent(note -> console.println("note: " + note));
+        try {
+            return resolved.img2img(new Img2img(init.image(), strength));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--strength: " + e.getMessage());
         }
     }
 

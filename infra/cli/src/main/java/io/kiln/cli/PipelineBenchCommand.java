@@ -1,10 +1,13 @@
 package io.kiln.cli;
 
 import io.kiln.bench.PipelineBenchmark;
+import io.kiln.contracts.Sampler;
 import io.kiln.engine.model.ModelLoader;
 import io.kiln.engine.model.ModelOptions;
 import io.kiln.engine.model.StableDiffusionModel;
-import io.kiln.engine.sampling.Sampler;
+import io.kiln.engine.pipeline.ImageSize;
+import io.kiln.engine.pipeline.Sampling;
+import io.kiln.jobs.EngineSamplers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -55,8 +58,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             names = "--sampler",
             defaultValue = "ddim",
             paramLabel = "NAME",
+            converter = SamplerName.class,
             description = "ddim, plms, ddpm, euler, euler_ancestral or dpmpp_2m (default: ${DEFAULT-VALUE}).")
-    private String sampler;
+    private Sampler sampler;
 
     @Option(
             names = "--batches",
@@ -81,12 +85,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (batches.stream().anyMatch(b -> b < 1)) {
             throw model.invalid("--batches: every size must be ≥ 1, got " + batches);
         }
-        Sampler chosen;
-        try {
-            chosen = Sampler.fromRequestName(sampler);
-        } catch (IllegalArgumentException e) {
-            throw model.invalid("--sampler: " + e.getMessage());
-        }
         PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusionModel sd = load()) {
             out.printf(
@@ -96,11 +94,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     size,
                     size,
                     steps,
-                    sampler,
+                    sampler.wireName(),
                     batches,
                     runs);
-            List<PipelineBenchmark.Result> results =
-                    new PipelineBenchmark(sd, size, steps, chosen).run(batches, runs, out::println);
+            List<PipelineBenchmark.Result> results = new PipelineBenchmark(
+                            sd, ImageSize.square(size), new Sampling(EngineSamplers.of(sampler), steps, 0))
+                    .run(batches, runs, out::println);
             double gain =
                     results.getLast().imagesPerSecond() / results.getFirst().imagesPerSecond();
             out.printf(Locale.ROOT, "gain=%.2f%n", gain);

@@ -106,14 +106,43 @@ class GenerateCommandTest {
     }
 
     @Test
-    void badArgumentsExitTwoWithEveryReason() {
+    void badArgumentsExitTwoWithEveryReasonUnderItsOption() {
         CommandRun run = CommandRun.of(
-                "generate", "--model", tiny(), "--prompt", "x", "--steps", "0", "--width", "100", "--strength", "1.5");
+                "generate", "--model", tiny(), "--prompt", "x", "--steps", "0", "--width", "100", "--seed", "-1");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .contains("--steps: must be within 1..200, got 0")
-                .contains("--width: must be a multiple of 8 within 64..2048, got 100")
-                .contains("--strength: must be within (0, 1], got 1.5");
+                .contains("--width: must be a multiple of 8 between 64 and 2048")
+                .contains("--steps: must be between 1 and 200")
+                .contains("--seed: must be between 0 and");
+    }
+
+    @Test
+    void etaForASamplerWithoutOneIsRefusedAsAJobRequestIs() {
+        CommandRun run =
+                CommandRun.of("generate", "--model", tiny(), "--prompt", "x", "--sampler", "euler", "--eta", "0.5");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--eta: applies to the ddim sampler only, and this job uses euler");
+    }
+
+    @Test
+    void anUnknownSamplerListsTheKnownOnes() {
+        CommandRun run = CommandRun.of("generate", "--model", tiny(), "--prompt", "x", "--sampler", "k_lms");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown sampler \"k_lms\"; expected one of ddim, plms, ddpm");
+    }
+
+    @Test
+    void img2imgStrengthOutsideItsRangeIsRefused() throws IOException {
+        Path init = dir.resolve("init.png");
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", init.toFile());
+
+        CommandRun run = CommandRun.of(
+                "generate", "--model", tiny(), "--prompt", "x", "--init-image", init.toString(), "--strength", "1.5");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--strength: strength must lie in (0, 1], got 1.5");
     }
 }

@@ -30,6 +30,6 @@ class PipelineBenchCommandTest {
         CommandRun run = CommandRun.of("bench", "pipeline", "--model", tiny, "--sampler", "k_lms");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--sampler: unknown sampler \"k_lms\"").contains("dpmpp_2m");
+        assertThat(run.err()).contains("'--sampler': unknown sampler \"k_lms\"").contains("dpmpp_2m");
     }
 }

@@ -11,7 +11,9 @@ import io.kiln.engine.pipeline.GenerationJob;
 import io.kiln.engine.pipeline.JobResult;
 import io.kiln.engine.pipeline.SeededNoise;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
-import io.kiln.engine.sampling.Sampler;
+import io.kiln.jobs.JobResolver;
+import io.kiln.jobs.Resolution;
+import io.kiln.jobs.ServedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,12 +38,14 @@ final class BarePipeline implements AutoCloseable {
     private final StableDiffusionPipeline pipeline;
     private final String modelName;
     private final String modelHash;
+    private final JobResolver resolver;
 
     BarePipeline(Path modelPath, String modelName) throws IOException {
         this.model = ModelLoader.load(modelPath, Optional.empty(), ModelOptions.cpu());
         this.pipeline = new StableDiffusionPipeline(model, new SeededNoise());
         this.modelName = modelName;
         this.modelHash = ModelHash.of(modelPath);
+        this.resolver = new JobResolver(ServedModel.of(modelName, model));
     }
 
     /** Runs {@code requests} in order, cut into {@code batches}, largest first, on the pipeline's own thread. */
@@ -85,20 +89,14 @@ final class BarePipeline implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** The job as the worker hands it to the pipeline. */
+    /** The job as the worker hands it to the pipeline: resolved the same way. */
     private GenerationJob job(GenerationRequest request) {
-        return GenerationJob.txt2img(
-                request.jobId(),
-                request.prompt(),
-                request.negativePrompt(),
-                request.width(),
-                request.height(),
-                request.numInferenceSteps(),
-                request.guidanceScale(),
-                Sampler.fromRequestName(request.sampler().wireName()),
-                request.eta(),
-                request.seed(),
-                request.numImages());
+        return switch (resolver.resolve(request)) {
+            case Resolution.Resolved resolved -> resolved.job().txt2img();
+            case Resolution.Refused refused ->
+                throw new IllegalStateException(
+                        "the benchmark's own request " + request.jobId() + " is refused: " + refused.violation());
+        };
     }
 
     @Override

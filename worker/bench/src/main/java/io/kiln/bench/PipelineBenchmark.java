@@ -2,10 +2,12 @@ package io.kiln.bench;
 
 import io.kiln.engine.model.StableDiffusionModel;
 import io.kiln.engine.pipeline.GenerationJob;
+import io.kiln.engine.pipeline.ImageSize;
 import io.kiln.engine.pipeline.ProgressListener;
+import io.kiln.engine.pipeline.Prompt;
+import io.kiln.engine.pipeline.Sampling;
 import io.kiln.engine.pipeline.SeededNoise;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
-import io.kiln.engine.sampling.Sampler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +20,13 @@ import java.util.stream.IntStream;
  */
 public final class PipelineBenchmark {
     private final StableDiffusionModel model;
-    private final int size;
-    private final int steps;
-    private final Sampler sampler;
+    private final ImageSize size;
+    private final Sampling sampling;
 
-    public PipelineBenchmark(StableDiffusionModel model, int size, int steps, Sampler sampler) {
+    public PipelineBenchmark(StableDiffusionModel model, ImageSize size, Sampling sampling) {
         this.model = model;
         this.size = size;
-        this.steps = steps;
-        this.sampler = sampler;
+        this.sampling = sampling;
     }
 
     /** One batch size's result: the median time of a batch and the images per second it gives. */
@@ -64,14 +64,12 @@ public final class PipelineBenchmark {
         return IntStream.range(0, batch)
                 .mapToObj(i -> GenerationJob.txt2img(
                         "bench-" + i,
-                        "a photograph of an astronaut riding a horse, variation " + i,
-                        "blurry, low quality, watermark",
+                        new Prompt(
+                                "a photograph of an astronaut riding a horse, variation " + i,
+                                "blurry, low quality, watermark",
+                                7.5 + i % 3),
                         size,
-                        size,
-                        steps,
-                        7.5 + i % 3,
-                        sampler,
-                        0,
+                        sampling,
                         1000 + i,
                         1))
                 .toList();

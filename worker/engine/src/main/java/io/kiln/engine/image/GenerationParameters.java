@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
  * What made one image, as written into its PNG for the tools users already have: AUTOMATIC1111's "PNG Info", civitai
  * and ComfyUI's loaders all read A1111's text (see {@link #infotext()}).
  *
- * @param sampler the sampler's request name, {@link Sampler#requestName()}
  * @param guidanceScale the classifier-free guidance weight, A1111's "CFG scale"
  * @param seed the seed that reproduces this image alone
  * @param modelHash A1111's short model hash, see {@link ModelHash}
@@ -25,7 +24,7 @@ public record GenerationParameters(
         String prompt,
         String negativePrompt,
         int steps,
-        String sampler,
+        Sampler sampler,
         double guidanceScale,
         long seed,
         int width,
@@ -46,11 +45,6 @@ public record GenerationParameters(
         List<String> bad = new ArrayList<>();
         if (steps < 1) {
             bad.add("steps must be ≥ 1, got " + steps);
-        }
-        try {
-            Sampler.fromRequestName(sampler);
-        } catch (IllegalArgumentException unknown) {
-            bad.add(unknown.getMessage());
         }
         if (!Double.isFinite(guidanceScale)) {
             bad.add("guidance scale must be finite, got " + guidanceScale);
@@ -88,7 +82,7 @@ public record GenerationParameters(
     public String infotext() {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Steps", Integer.toString(steps));
-        fields.put("Sampler", displayName(Sampler.fromRequestName(sampler)));
+        fields.put("Sampler", displayName(sampler));
         fields.put("CFG scale", number(guidanceScale));
         fields.put("Seed", Long.toString(seed));
         fields.put("Size", width + "x" + height);

@@ -3,7 +3,7 @@ package io.kiln.engine.image;
 import java.util.Optional;
 
 /**
- * An img2img start image at the job's size, ready for {@link io.kiln.engine.pipeline.GenerationJob#withInitImage}.
+ * An img2img start image at the job's size.
  *
  * @param note what was done to the submitted image to fit the job, for the job's result; empty when nothing was
  */

@@ -75,7 +75,7 @@ final class Batch {
 
     /** Whether any job asks for guidance (s > 1); if none does, the UNet runs on the conditional rows alone. */
     boolean guided() {
-        return jobs.stream().anyMatch(job -> job.guidanceScale() > 1);
+        return jobs.stream().anyMatch(job -> job.prompt().guidanceScale() > 1);
     }
 
     /**
@@ -85,7 +85,7 @@ final class Batch {
     NDArray guidanceScales(NDManager manager) {
         float[] scales = new float[size()];
         for (int i = 0; i < scales.length; i++) {
-            scales[i] = (float) Math.max(jobs.get(jobOf(i)).guidanceScale(), 1);
+            scales[i] = (float) Math.max(jobs.get(jobOf(i)).prompt().guidanceScale(), 1);
         }
         return manager.create(scales, new Shape(size(), 1, 1, 1));
     }

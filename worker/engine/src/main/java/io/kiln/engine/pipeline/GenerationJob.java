@@ -1,109 +1,54 @@
 package io.kiln.engine.pipeline;
 
 import io.kiln.engine.image.GenerationParameters;
-import io.kiln.engine.image.RgbImage;
-import io.kiln.engine.sampling.Sampler;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * One job as the pipeline runs it: every default already resolved. Image k of the job uses seed {@code seed + k}, the
- * convention A1111 users know.
+ * convention A1111 users know. Build it with {@link #txt2img} or {@link #img2img}.
  *
- * @param guidanceScale the classifier-free guidance weight s in ε = ε_u + s·(ε_c − ε_u); s ≤ 1 means no guidance
- * @param initImage the img2img start image, already at width × height; empty for txt2img
- * @param strength how much of the schedule img2img runs, in (0, 1]; ignored for txt2img
+ * @param img2img where an image-to-image job starts; empty for text-to-image
  */
 public record GenerationJob(
         String jobId,
-        String prompt,
-        String negativePrompt,
-        int width,
-        int height,
-        int steps,
-        double guidanceScale,
-        Sampler sampler,
-        double eta,
+        Prompt prompt,
+        ImageSize size,
+        Sampling sampling,
         long seed,
         int numImages,
-        Optional<RgbImage> initImage,
-        double strength) {
+        Optional<Img2img> img2img) {
 
     public GenerationJob {
-        List<String> bad = new ArrayList<>();
-        if (width % 8 != 0 || height % 8 != 0 || width < 8 || height < 8) {
-            bad.add("width and height must be positive multiples of 8, got " + width + "×" + height);
-        }
-        if (steps < 1) {
-            bad.add("steps must be ≥ 1, got " + steps);
-        }
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(size, "size");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(img2img, "img2img");
         if (numImages < 1) {
-            bad.add("num_images must be ≥ 1, got " + numImages);
+            throw new IllegalArgumentException("job " + jobId + ": num_images must be ≥ 1, got " + numImages);
         }
-        if (initImage.isPresent()
-                && (initImage.get().width() != width || initImage.get().height() != height)) {
-            bad.add("the init image is " + initImage.get().width() + "×"
-                    + initImage.get().height() + ", not the job's " + width + "×" + height);
-        }
-        if (initImage.isPresent() && !(strength > 0 && strength <= 1)) {
-            bad.add("strength must lie in (0, 1], got " + strength);
-        }
-        if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("job " + jobId + ": " + String.join("; ", bad));
+        if (img2img.isPresent() && !img2img.get().size().equals(size)) {
+            throw new IllegalArgumentException(
+                    "job " + jobId + ": the init image is " + img2img.get().size() + ", not the job's " + size);
         }
     }
 
-    /** A text-to-image job. */
+    /** A text-to-image job: denoising starts from pure noise. */
     public static GenerationJob txt2img(
-            String jobId,
-            String prompt,
-            String negativePrompt,
-            int width,
-            int height,
-            int steps,
-            double guidanceScale,
-            Sampler sampler,
-            double eta,
-            long seed,
-            int numImages) {
-        return new GenerationJob(
-                jobId,
-                prompt,
-                negativePrompt,
-                width,
-                height,
-                steps,
-                guidanceScale,
-                sampler,
-                eta,
-                seed,
-                numImages,
-                Optional.empty(),
-                1);
+            String jobId, Prompt prompt, ImageSize size, Sampling sampling, long seed, int numImages) {
+        return new GenerationJob(jobId, prompt, size, sampling, seed, numImages, Optional.empty());
     }
 
-    /** This job as image-to-image from {@code image}, running the last ⌊strength·steps⌋ steps. */
-    public GenerationJob withInitImage(RgbImage image, double strength) {
-        return new GenerationJob(
-                jobId,
-                prompt,
-                negativePrompt,
-                width,
-                height,
-                steps,
-                guidanceScale,
-                sampler,
-                eta,
-                seed,
-                numImages,
-                Optional.of(image),
-                strength);
+    /** An image-to-image job at its start image's size, running the last ⌊strength·steps⌋ steps. */
+    public static GenerationJob img2img(
+            String jobId, Prompt prompt, Img2img start, Sampling sampling, long seed, int numImages) {
+        return new GenerationJob(jobId, prompt, start.size(), sampling, seed, numImages, Optional.of(start));
     }
 
     public boolean isImg2img() {
-        return initImage.isPresent();
+        return img2img.isPresent();
     }
 
     /**
@@ -112,16 +57,16 @@ public record GenerationJob(
      */
     public GenerationParameters parameters(long seed, String modelName, String modelHash) {
         return new GenerationParameters(
-                prompt,
-                negativePrompt,
-                steps,
-                sampler.requestName(),
-                guidanceScale,
+                prompt.text(),
+                prompt.negative(),
+                sampling.steps(),
+                sampling.sampler(),
+                prompt.guidanceScale(),
                 seed,
-                width,
-                height,
+                size.width(),
+                size.height(),
                 modelName,
                 modelHash,
-                isImg2img() ? OptionalDouble.of(strength) : OptionalDouble.empty());
+                img2img.map(start -> OptionalDouble.of(start.strength())).orElse(OptionalDouble.empty()));
     }
 }

@@ -52,12 +52,11 @@ public final class StableDiffusionPipeline {
      */
     public List<JobResult> generate(List<GenerationJob> jobs, ProgressListener progress, PipelineTrace trace) {
         Batch batch = Batch.of(jobs, model.schedulerConfig(), noise);
+        Sampling sampling = batch.key().sampling();
         try (NDManager run = NDManager.newBaseManager(model.options().device());
-                Scheduler scheduler = batch.key()
-                        .sampler()
-                        .create(model.schedulerConfig(), batch.key().eta())) {
+                Scheduler scheduler = sampling.sampler().create(model.schedulerConfig(), sampling.eta())) {
             // 0. timesteps
-            scheduler.setTimesteps(batch.key().steps());
+            scheduler.setTimesteps(sampling.steps());
             int start = batch.key().startStep();
 
             // 1. encode the prompts
@@ -87,11 +86,12 @@ public final class StableDiffusionPipeline {
         long[][] ids = new long[guided ? 2 * count : count][];
         boolean[] truncated = new boolean[count];
         for (int j = 0; j < count; j++) {
-            Tokenized positive = model.tokenizer().encode(jobs.get(j).prompt());
+            Tokenized positive = model.tokenizer().encode(jobs.get(j).prompt().text());
             truncated[j] = positive.truncated();
             ids[guided ? count + j : j] = widen(positive.inputIds());
             if (guided) {
-                Tokenized negative = model.tokenizer().encode(jobs.get(j).negativePrompt());
+                Tokenized negative =
+                        model.tokenizer().encode(jobs.get(j).prompt().negative());
                 truncated[j] |= negative.truncated();
                 ids[j] = widen(negative.inputIds());
             }
@@ -113,15 +113,16 @@ public final class StableDiffusionPipeline {
     }
 
     private NDArray startLatents(Batch batch, Scheduler scheduler, int start, NDManager run) {
-        int height = batch.key().height() / model.vae().spatialScaleFactor();
-        int width = batch.key().width() / model.vae().spatialScaleFactor();
+        int height = batch.key().size().height() / model.vae().spatialScaleFactor();
+        int width = batch.key().size().width() / model.vae().spatialScaleFactor();
         Shape oneImage = new Shape(1, LATENT_CHANNELS, height, width);
         NDList rows = new NDList();
         for (int i = 0; i < batch.size(); i++) {
             GenerationJob job = batch.jobs().get(batch.jobOf(i));
             NoiseSource stream = batch.stream(i);
             if (job.isImg2img()) {
-                rows.add(noisedInitLatents(job.initImage().orElseThrow(), stream, oneImage, scheduler, start, run));
+                RgbImage init = job.img2img().orElseThrow().initImage();
+                rows.add(noisedInitLatents(init, stream, oneImage, scheduler, start, run));
             } else {
                 NDArray x = stream.next(oneImage, run); // x_T ~ N(0, I), (1, 4, h, w)
                 rows.add(x.mul(scheduler.initNoiseSigma()));

@@ -1,11 +1,9 @@
 package io.kiln.engine.sampling;
 
-import java.util.Arrays;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** The samplers a generation request can name, each building its scheduler from the checkpoint's config. */
+/** The samplers the pipeline runs, each building its scheduler from the checkpoint's config. */
 public enum Sampler {
     /** DDIM, deterministic at η = 0 and ancestral at η = 1. */
     DDIM("ddim", DdimScheduler::new),
@@ -28,14 +26,9 @@ public enum Sampler {
         this.factory = factory;
     }
 
-    /** The name a request uses. */
+    /** The name a request uses for it, and the wire contract too. */
     public String requestName() {
         return requestName;
-    }
-
-    /** Whether the sampler needs a {@link NoiseSource} at every step at this η. */
-    public boolean isStochastic(double eta) {
-        return this == DDPM || this == EULER_ANCESTRAL || (this == DDIM && eta > 0);
     }
 
     /** A new scheduler for one run, from the checkpoint's {@code scheduler_config.json}; η = 0. */
@@ -60,16 +53,5 @@ public enum Sampler {
             }
             return factory.apply(config);
         };
-    }
-
-    /** The sampler a request names; throws listing the known names otherwise. */
-    public static Sampler fromRequestName(String name) {
-        for (Sampler sampler : values()) {
-            if (sampler.requestName.equals(name)) {
-                return sampler;
-            }
-        }
-        throw new IllegalArgumentException("unknown sampler \"" + name + "\"; expected one of "
-                + Arrays.stream(values()).map(Sampler::requestName).collect(Collectors.joining(", ")));
     }
 }

@@ -2,6 +2,7 @@ package io.kiln.engine.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kiln.engine.sampling.Sampler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ class PngWriterTest {
 
     private static GenerationParameters parameters(String prompt) {
         return new GenerationParameters(
-                prompt, "", 30, "ddim", 7.5, 42, 96, 64, "sd-v1-5", "1a2b3c4d5e", OptionalDouble.empty());
+                prompt, "", 30, Sampler.DDIM, 7.5, 42, 96, 64, "sd-v1-5", "1a2b3c4d5e", OptionalDouble.empty());
     }
 
     @Test

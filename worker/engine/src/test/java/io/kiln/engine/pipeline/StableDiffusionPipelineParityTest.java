@@ -121,8 +121,13 @@ class StableDiffusionPipelineParityTest {
     private static Recorder img2img(String model, Map<String, NDArray> golden, NDManager manager) throws IOException {
         RgbImage init = RgbImage.of(ImageIO.read(
                 Golden.file("pipeline/" + model + "/img2img_init_image.png").toFile()));
-        GenerationJob job = GenerationJob.txt2img("job", FOX, NEGATIVE, 64, 64, 20, 7.5, Sampler.DDIM, 0, 0, 1)
-                .withInitImage(init, 0.75);
+        GenerationJob job = GenerationJob.img2img(
+                "job",
+                new Prompt(FOX, NEGATIVE, 7.5),
+                new Img2img(init, 0.75),
+                new Sampling(Sampler.DDIM, 20, 0),
+                0,
+                1);
         var noise = new ReplayedNoise(Map.of(
                 0L, List.of(golden.get("rng_draw_0_vae"), golden.get("rng_draw_1_pipeline_stable_diffusion_img2img"))));
         Recorder trace = new Recorder(manager);
@@ -144,7 +149,13 @@ class StableDiffusionPipelineParityTest {
     /** The golden runs' job: 64×64, 10 steps, guidance 7.5. */
     private static GenerationJob txt2img(String scheduler, String prompt, long seed) {
         Sampler sampler = scheduler.equals("ddim") ? Sampler.DDIM : Sampler.PLMS;
-        return GenerationJob.txt2img("seed-" + seed, prompt, NEGATIVE, 64, 64, 10, 7.5, sampler, 0, seed, 1);
+        return GenerationJob.txt2img(
+                "seed-" + seed,
+                new Prompt(prompt, NEGATIVE, 7.5),
+                ImageSize.square(64),
+                new Sampling(sampler, 10, 0),
+                seed,
+                1);
     }
 
     private static ReplayedNoise replay(Map<String, NDArray> golden, long seed) {

@@ -32,7 +32,13 @@ class StableDiffusionPipelineTest {
     }
 
     private static GenerationJob job(String id, Sampler sampler, double guidance, long seed, int images) {
-        return GenerationJob.txt2img(id, "a red fox", "blurry", 64, 64, 3, guidance, sampler, 0, seed, images);
+        return GenerationJob.txt2img(
+                id,
+                new Prompt("a red fox", "blurry", guidance),
+                ImageSize.square(64),
+                new Sampling(sampler, 3, 0),
+                seed,
+                images);
     }
 
     @Test

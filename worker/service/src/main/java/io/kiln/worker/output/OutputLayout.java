@@ -1,8 +1,8 @@
 package io.kiln.worker.output;
 
+import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.S3Uri;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Where a job's outputs live: {@code <prefix>/<job_id>/<index>.png} and {@code <prefix>/<job_id>/result.json} in
@@ -19,7 +19,6 @@ public record OutputLayout(String bucket, String prefix) {
     public static final String MANIFEST_NAME = "result.json";
 
     // The job id rule of the request contract (GenerationRequest), so every valid job gets exactly one folder.
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     public OutputLayout {
         Objects.requireNonNull(bucket, "bucket");
@@ -46,7 +45,7 @@ public record OutputLayout(String bucket, String prefix) {
     }
 
     private String folder(String jobId) {
-        if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+        if (jobId == null || !GenerationRequest.isJobId(jobId)) {
             throw new IllegalArgumentException("job id must be 1 to 128 characters of [A-Za-z0-9._:-], was " + jobId);
         }
         return prefix.isEmpty() ? jobId + "/" : prefix + "/" + jobId + "/";

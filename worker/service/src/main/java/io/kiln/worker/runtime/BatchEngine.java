@@ -234,7 +234,8 @@ final class BatchEngine implements AutoCloseable {
     private InitImage readInitImage(JobSpec spec) {
         var uri = spec.request().initImage();
         try {
-            return InitImage.prepare(store.read(uri), spec.width(), spec.height());
+            return InitImage.prepare(
+                    store.read(uri), spec.size().width(), spec.size().height());
         } catch (UnreadableImageException e) {
             throw JobFailure.terminal(
                     ErrorCode.INIT_IMAGE_UNREADABLE,

@@ -6,14 +6,15 @@ import io.kiln.contracts.ParseResult;
 import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.Violation;
 import io.kiln.engine.model.StableDiffusionModel;
-import io.kiln.engine.pipeline.CompatibilityKey;
-import io.kiln.engine.sampling.Sampler;
+import io.kiln.jobs.JobResolver;
+import io.kiln.jobs.Resolution;
+import io.kiln.jobs.ResolvedJob;
+import io.kiln.jobs.ServedModel;
 import io.kiln.worker.failure.JobFailure;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.JobRecord;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -24,10 +25,12 @@ import java.util.stream.Collectors;
 final class RequestIntake {
     private final String modelName;
     private final StableDiffusionModel model;
+    private final JobResolver resolver;
 
     RequestIntake(String modelName, StableDiffusionModel model) {
         this.modelName = modelName;
         this.model = model;
+        this.resolver = new JobResolver(ServedModel.of(modelName, model));
     }
 
     /** The outcome of reading one record. */
@@ -49,39 +52,19 @@ final class RequestIntake {
     }
 
     private Result resolve(JobRecord record, GenerationRequest request) {
-        Optional<String> jobId = Optional.of(request.jobId());
-        if (request.model() != null && !request.model().equals(modelName)) {
-            return reject(
-                    record,
-                    jobId,
-                    ErrorCode.UNKNOWN_MODEL,
-                    "model: this cluster serves \"" + modelName + "\", not \"" + request.model() + "\"");
-        }
-        Sampler sampler = request.sampler() == null
-                ? model.defaultSampler()
-                : Sampler.fromRequestName(request.sampler().wireName());
-        if (request.eta() != 0 && sampler != Sampler.DDIM) {
-            return reject(
-                    record,
-                    jobId,
-                    ErrorCode.INVALID_REQUEST,
-                    "eta: applies to the ddim sampler only, and this job uses " + sampler.requestName());
-        }
-        int width = request.width() == null ? model.nativeImageSize() : request.width();
-        int height = request.height() == null ? model.nativeImageSize() : request.height();
-        OptionalDouble strength =
-                request.strength() == null ? OptionalDouble.empty() : OptionalDouble.of(request.strength());
-        var compatibility = CompatibilityKey.of(
-                width, height, sampler, request.numInferenceSteps(), request.eta(), strength, model.schedulerConfig());
-        var spec = new JobSpec(
-                request,
-                request.jobId(),
-                request.seed(),
-                width,
-                height,
-                sampler,
-                new BatchKey(modelName, compatibility));
-        return new Accepted(spec);
+        return switch (resolver.resolve(request)) {
+            case Resolution.Resolved resolved -> {
+                ResolvedJob job = resolved.job();
+                var key = new BatchKey(modelName, job.compatibility(model.schedulerConfig()));
+                yield new Accepted(new JobSpec(job, key));
+            }
+            case Resolution.Refused refused ->
+                reject(
+                        record,
+                        Optional.of(request.jobId()),
+                        refused.code(),
+                        refused.violation().toString());
+        };
     }
 
     /**
@@ -94,15 +77,11 @@ final class RequestIntake {
                 ? request
                 : request.toBuilder()
                         .jobId(record.declaredJobId()
-                                .filter(RequestIntake::isJobId)
+                                .filter(GenerationRequest::isJobId)
                                 .orElse(coordinates))
                         .build();
         long seedOfRecord = new SplittableRandom(coordinates.hashCode()).nextLong(1L << 32);
         return withId.withAssignedIdentity(() -> seedOfRecord);
-    }
-
-    private static boolean isJobId(String candidate) {
-        return candidate.matches("[A-Za-z0-9._:-]{1,128}");
     }
 
     private static Rejected reject(JobRecord record, Optional<String> jobId, ErrorCode code, String message) {

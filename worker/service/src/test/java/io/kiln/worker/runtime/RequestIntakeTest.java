@@ -8,6 +8,7 @@ import io.kiln.engine.model.Golden;
 import io.kiln.engine.model.ModelLoader;
 import io.kiln.engine.model.ModelOptions;
 import io.kiln.engine.model.StableDiffusionModel;
+import io.kiln.engine.pipeline.ImageSize;
 import io.kiln.engine.sampling.Sampler;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.JobRecord;
@@ -42,10 +43,9 @@ class RequestIntakeTest {
         JobSpec spec = accepted(record("{\"job_id\": \"j1\", \"prompt\": \"a fox\", \"seed\": 7}", 12));
 
         assertThat(spec.jobId()).isEqualTo("j1");
-        assertThat(spec.seed()).isEqualTo(7);
-        assertThat(spec.width()).isEqualTo(model.nativeImageSize());
-        assertThat(spec.height()).isEqualTo(model.nativeImageSize());
-        assertThat(spec.sampler()).isEqualTo(model.defaultSampler());
+        assertThat(spec.resolved().seed()).isEqualTo(7);
+        assertThat(spec.size()).isEqualTo(ImageSize.square(model.nativeImageSize()));
+        assertThat(spec.resolved().sampling().sampler()).isEqualTo(model.defaultSampler());
         assertThat(spec.key().model()).isEqualTo("tiny");
     }
 
@@ -58,9 +58,11 @@ class RequestIntakeTest {
         JobSpec other = accepted(record(noIdentity, 13));
 
         assertThat(first.jobId()).isEqualTo("kiln.jobs.v1-0-12");
-        assertThat(again.seed()).as("a redelivery renders the same image").isEqualTo(first.seed());
+        assertThat(again.resolved().seed())
+                .as("a redelivery renders the same image")
+                .isEqualTo(first.resolved().seed());
         assertThat(other.jobId()).isNotEqualTo(first.jobId());
-        assertThat(first.sampler()).isEqualTo(Sampler.DDIM);
+        assertThat(first.resolved().sampling().sampler()).isEqualTo(Sampler.DDIM);
     }
 
     @Test
