@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kiln bench worker} with a handful of jobs: it starts its own Kafka and S3, or uses the ones given, runs a
- * worker and the bare pipeline, and prints its table. Keeps the benchmark from rotting; its figures mean nothing at
- * this size.
+ * worker and the bare pipeline on the model given or on one it builds, and prints its table. Keeps the benchmark from
+ * rotting; its figures mean nothing at this size.
  */
 @KilnInfra
 class WorkerBenchCommandIT {
@@ -56,16 +56,13 @@ class WorkerBenchCommandIT {
     }
 
     @Test
-    void runsJobsThroughAWorkerAndTheBarePipelineAndPrintsTheTable() throws Exception {
-        String tiny = GoldenData.file("models/tiny").toString();
+    void buildsAModelWhenGivenNoneRunsJobsThroughAWorkerAndTheBarePipelineAndPrintsTheTable() throws Exception {
         Path root = Files.createDirectories(Path.of(System.getProperty("kiln.infra.workdir", "target/kiln-infra")));
         Path dir = Files.createTempDirectory(root, "bench-worker-");
 
         CommandRun run = CommandRun.of(
                 "bench",
                 "worker",
-                "--model",
-                tiny,
                 "--jobs",
                 "6",
                 "--warm-up",
@@ -78,7 +75,9 @@ class WorkerBenchCommandIT {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
-                .contains("worker benchmark: tiny, 64x64, 2 ddim steps, 6 jobs per round after 8 warm-up, 2 rounds")
+                .contains("model: random weights in the tiny model's shapes, built in ")
+                .contains("worker benchmark: tiny-random, 64x64, 2 ddim steps, 6 jobs per round after 8 warm-up,"
+                        + " 2 rounds")
                 .contains("warm-up: 8 of 8 jobs, last batches ")
                 .contains("| round | batches (images × count) | end to end | bare pipeline |")
                 .contains("| of it, outside the pipeline | of it, pipeline slower in the worker |")

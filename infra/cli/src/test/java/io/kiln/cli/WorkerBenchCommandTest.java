@@ -31,11 +31,23 @@ class WorkerBenchCommandTest {
     }
 
     @Test
-    void noJobsIsAnArgumentError() {
-        CommandRun run = CommandRun.of("bench", "worker", "--model", dir.toString(), "--jobs", "0");
+    void noJobsIsAnArgumentErrorBeforeAnyModelIsBuilt() {
+        CommandRun run = CommandRun.of("bench", "worker", "--jobs", "0", "--dir", dir.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--jobs and --rounds must be ≥ 1 and --warm-up ≥ 0, were 0, 30 and 10000");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void defaultsToAModelItBuildsRatherThanAFolderOutsideTheRepository() {
+        CommandRun run = CommandRun.of("bench", "worker", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        // picocli wraps the help text at any space
+        assertThat(run.out().replaceAll("\\s+", " "))
+                .contains("--model=PATH The model the worker serves, a diffusers folder; default: one with random")
+                .doesNotContain("../");
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class WorkerBenchmark {
 
     /**
      * The most CPU steal, in percent, a round may see in either run and still count. On this kind of VM steal comes in
-     * bursts of 10–35 %, which move a run's time by far more than the 5 ms per job being measured.
+     * bursts of 10–35 %, which move a run's time by far more than the few milliseconds per job being measured.
      */
     public static final int MAX_STEAL_PERCENT = 5;
 

@@ -90,7 +90,10 @@ final class Batch {
         return manager.create(scales, new Shape(size(), 1, 1, 1));
     }
 
-    /** Per-step noise for the whole batch: each image's rows from its own stream, (B, C, h, w). */
+    /**
+     * Per-step noise for the whole batch, diffusers' {@code randn_tensor} with one generator per image: each image's
+     * rows from its own stream, concatenated on the batch axis, (B, C, h, w).
+     */
     NoiseSource stepNoise() {
         return (shape, manager) -> {
             Shape oneImage = new Shape(1, shape.get(1), shape.get(2), shape.get(3));

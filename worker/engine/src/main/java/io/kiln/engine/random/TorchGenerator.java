@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
  * A private copy of torch's CPU random generator, {@code torch.Generator("cpu").manual_seed(seed)}, that draws the same
@@ -61,42 +60,22 @@ public final class TorchGenerator {
     /** {@code torch.randn(shape, generator=g)}: standard normal float32 values, row-major, continuing the stream. */
     public float[] randn(long... shape) {
         float[] out = new float[numel(shape)];
-        if (out.length < BoxMuller.BLOCK) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) nextScalarNormal();
-            }
-            return out;
-        }
-        fillUniform(out, 0);
-        for (int block = 0; block + BoxMuller.BLOCK <= out.length; block += BoxMuller.BLOCK) {
-            BoxMuller.fillFloat(out, block);
-        }
-        if (out.length % BoxMuller.BLOCK != 0) {
-            int tail = out.length - BoxMuller.BLOCK;
-            fillUniform(out, tail);
-            BoxMuller.fillFloat(out, tail);
-        }
+        normalKernel(
+                out.length,
+                i -> out[i] = (float) nextScalarNormal(),
+                from -> fillUniform(out, from),
+                block -> BoxMuller.fillFloat(out, block));
         return out;
     }
 
     /** {@code torch.randn(shape, dtype=torch.float64, generator=g)}: the same steps in double. */
     public double[] randnDouble(long... shape) {
         double[] out = new double[numel(shape)];
-        if (out.length < BoxMuller.BLOCK) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = nextScalarNormal();
-            }
-            return out;
-        }
-        fillUniform(out, 0);
-        for (int block = 0; block + BoxMuller.BLOCK <= out.length; block += BoxMuller.BLOCK) {
-            BoxMuller.fillDouble(out, block);
-        }
-        if (out.length % BoxMuller.BLOCK != 0) {
-            int tail = out.length - BoxMuller.BLOCK;
-            fillUniform(out, tail);
-            BoxMuller.fillDouble(out, tail);
-        }
+        normalKernel(
+                out.length,
+                i -> out[i] = nextScalarNormal(),
+                from -> fillUniform(out, from),
+                block -> BoxMuller.fillDouble(out, block));
         return out;
     }
 
@@ -113,24 +92,30 @@ public final class TorchGenerator {
     }
 
     /**
-     * diffusers' {@code randn_tensor} with one generator per image: row i of the (B, …) result is generator i's draw
-     * of shape (1, …), so each image's noise is what it would get alone, whatever batch it runs in.
+     * {@code normal_kernel}'s order of draws over {@code length} elements, for either element type: below one
+     * Box-Muller block a scalar normal per element; otherwise uniforms for all, transformed a block at a time, and a
+     * last block of fresh uniforms over the tail when the block size does not divide the length.
+     *
+     * @param scalar writes one scalar normal at an index
+     * @param uniforms fills the elements from an index to the end with uniforms
+     * @param transform turns the block of uniforms at an index into normals
      */
-    public static NDArray randnPerImage(NDManager manager, List<TorchGenerator> generators, Shape shape) {
-        if (shape.dimension() == 0 || shape.get(0) != generators.size()) {
-            throw new IllegalArgumentException(
-                    "shape " + shape + " must lead with the batch size, one row per generator: " + generators.size());
+    private static void normalKernel(int length, IntConsumer scalar, IntConsumer uniforms, IntConsumer transform) {
+        if (length < BoxMuller.BLOCK) {
+            for (int i = 0; i < length; i++) {
+                scalar.accept(i);
+            }
+            return;
         }
-        long[] row = shape.getShape().clone();
-        row[0] = 1;
-        int rowSize = numel(row);
-        float[] out = new float[numel(shape.getShape())];
-        for (int i = 0; i < generators.size(); i++) {
-            float[] drawn =
-                    Objects.requireNonNull(generators.get(i), "generator").randn(row);
-            System.arraycopy(drawn, 0, out, i * rowSize, rowSize);
+        uniforms.accept(0);
+        for (int block = 0; block + BoxMuller.BLOCK <= length; block += BoxMuller.BLOCK) {
+            transform.accept(block);
         }
-        return manager.create(out, shape);
+        if (length % BoxMuller.BLOCK != 0) {
+            int tail = length - BoxMuller.BLOCK;
+            uniforms.accept(tail);
+            transform.accept(tail);
+        }
     }
 
     /** {@code uniform_real_distribution<float>(0, 1)} into {@code out[from..]}: 24 random bits scaled by 2⁻²⁴. */

@@ -85,28 +85,6 @@ class TorchGeneratorTest {
     }
 
     @Test
-    void givesEachImageOfABatchTheNoiseOfItsOwnGenerator() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray batch = TorchGenerator.randnPerImage(
-                    manager, List.of(new TorchGenerator(0), new TorchGenerator(42)), new Shape(2, 4, 8, 8));
-
-            assertThat(batch.get(0).toFloatArray()).isEqualTo(new TorchGenerator(0).randn(1, 4, 8, 8));
-            assertThat(batch.get(1).toFloatArray()).isEqualTo(new TorchGenerator(42).randn(1, 4, 8, 8));
-        }
-    }
-
-    @Test
-    void rejectsABatchShapeThatDoesNotMatchTheGenerators() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            List<TorchGenerator> two = List.of(new TorchGenerator(0), new TorchGenerator(1));
-
-            assertThatThrownBy(() -> TorchGenerator.randnPerImage(manager, two, new Shape(3, 4, 8, 8)))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("one row per generator");
-        }
-    }
-
-    @Test
     void rejectsNegativeAndOversizedShapes() {
         TorchGenerator generator = new TorchGenerator(0);
 

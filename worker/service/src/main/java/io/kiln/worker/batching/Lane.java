@@ -40,10 +40,6 @@ final class Lane<J> {
         return images;
     }
 
-    int size() {
-        return jobs.size();
-    }
-
     boolean isEmpty() {
         return jobs.isEmpty();
     }

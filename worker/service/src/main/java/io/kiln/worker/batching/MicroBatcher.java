@@ -89,12 +89,21 @@ public final class MicroBatcher<K, J> {
     /** Removes and returns the next batch that is due at {@code now}; empty if no key is due. */
     public Optional<List<J>> poll(Instant now) {
         requireNonNull(now, "now");
-        return takeFromOldest(lane -> lane.isDue(now));
-    }
-
-    /** Removes and returns the batch of the key with the oldest job, due or not; empty if nothing waits. */
-    public Optional<List<J>> flush() {
-        return takeFromOldest(lane -> true);
+        Map.Entry<K, Lane<J>> oldest = null;
+        for (Map.Entry<K, Lane<J>> entry : lanes.entrySet()) {
+            if (entry.getValue().isDue(now)
+                    && (oldest == null || OLDEST_FIRST.compare(entry.getValue(), oldest.getValue()) < 0)) {
+                oldest = entry;
+            }
+        }
+        if (oldest == null) {
+            return Optional.empty();
+        }
+        List<J> batch = oldest.getValue().takeBatch();
+        if (oldest.getValue().isEmpty()) {
+            lanes.remove(oldest.getKey());
+        }
+        return Optional.of(batch);
     }
 
     /**
@@ -126,31 +135,5 @@ public final class MicroBatcher<K, J> {
     /** The images asked for by all waiting jobs, which is what the GPU will have to render. */
     public int waitingImages() {
         return lanes.values().stream().mapToInt(Lane::images).sum();
-    }
-
-    public int waitingJobs() {
-        return lanes.values().stream().mapToInt(Lane::size).sum();
-    }
-
-    public boolean isEmpty() {
-        return lanes.isEmpty();
-    }
-
-    private Optional<List<J>> takeFromOldest(Predicate<Lane<J>> eligible) {
-        Map.Entry<K, Lane<J>> oldest = null;
-        for (Map.Entry<K, Lane<J>> entry : lanes.entrySet()) {
-            if (eligible.test(entry.getValue())
-                    && (oldest == null || OLDEST_FIRST.compare(entry.getValue(), oldest.getValue()) < 0)) {
-                oldest = entry;
-            }
-        }
-        if (oldest == null) {
-            return Optional.empty();
-        }
-        List<J> batch = oldest.getValue().takeBatch();
-        if (oldest.getValue().isEmpty()) {
-            lanes.remove(oldest.getKey());
-        }
-        return Optional.of(batch);
     }
 }

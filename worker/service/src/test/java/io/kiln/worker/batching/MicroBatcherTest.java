@@ -37,7 +37,7 @@ class MicroBatcherTest {
         Job d = add("d", "sd15", 1, 0);
 
         assertThat(batcher.poll(at(0))).contains(List.of(a, b, c, d));
-        assertThat(batcher.isEmpty()).isTrue();
+        assertThat(batcher.nextDeadline()).isEmpty();
     }
 
     @Test
@@ -65,7 +65,6 @@ class MicroBatcherTest {
         Job b = add("b", "sd15", 1, 10);
 
         assertThat(batcher.waitingImages()).isEqualTo(4);
-        assertThat(batcher.waitingJobs()).isEqualTo(2);
         assertThat(batcher.poll(at(10))).contains(List.of(a, b));
     }
 
@@ -159,19 +158,6 @@ class MicroBatcherTest {
     }
 
     @Test
-    void flushDrainsOldestKeyFirstRegardlessOfDelay() {
-        Job a = add("a", "sd15", 1, 10);
-        Job b = add("b", "sdxl", 3, 0);
-        Job c = add("c", "sdxl", 2, 20);
-        Job d = add("d", "sd15", 1, 30);
-
-        assertThat(batcher.flush()).contains(List.of(b));
-        assertThat(batcher.flush()).contains(List.of(a, d));
-        assertThat(batcher.flush()).contains(List.of(c));
-        assertThat(batcher.flush()).isEmpty();
-    }
-
-    @Test
     void nextDeadlineIsTheEarliestKeyExpiry() {
         assertThat(batcher.nextDeadline()).isEmpty();
 
@@ -218,7 +204,6 @@ class MicroBatcherTest {
 
         assertThat(batcher.removeIf(job -> job.partition() == 1)).containsExactly(a, c, e);
 
-        assertThat(batcher.waitingJobs()).isEqualTo(2);
         assertThat(batcher.waitingImages()).isEqualTo(2);
         assertThat(batcher.poll(at(100))).contains(List.of(b));
         assertThat(batcher.poll(at(100))).contains(List.of(d));
@@ -233,18 +218,15 @@ class MicroBatcherTest {
 
         assertThat(batcher.nextDeadline()).contains(at(150));
         assertThat(batcher.removeIf(job -> true)).hasSize(1);
-        assertThat(batcher.isEmpty()).isTrue();
         assertThat(batcher.nextDeadline()).isEmpty();
     }
 
     @Test
-    void countsWhatWaits() {
-        assertThat(batcher.isEmpty()).isTrue();
+    void countsTheImagesOfEveryKey() {
+        assertThat(batcher.waitingImages()).isZero();
         add("a", "sd15", 3, 0);
         add("b", "sdxl", 2, 0);
 
-        assertThat(batcher.isEmpty()).isFalse();
-        assertThat(batcher.waitingJobs()).isEqualTo(2);
         assertThat(batcher.waitingImages()).isEqualTo(5);
     }
 
@@ -276,6 +258,7 @@ class MicroBatcherTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("nokey");
 
-        assertThat(batcher.isEmpty()).isTrue();
+        assertThat(batcher.waitingImages()).isZero();
+        assertThat(batcher.nextDeadline()).isEmpty();
     }
 }

@@ -13,11 +13,7 @@ import ai.djl.ndarray.index.NDIndex;
  * <p>Shapes: B batch, T query tokens, S key tokens, N heads, H head size, C = N·H.
  */
 public class Attention extends Module {
-    private final Linear toQ;
-    private final Linear toK;
-    private final Linear toV;
-    private final Linear toOut;
-    private final int heads;
+    private final AttentionHeads heads;
     private final float scale;
     private final AttentionSlicing slicing;
 
@@ -32,12 +28,13 @@ public class Attention extends Module {
     public Attention(
             long queryDim, long contextDim, int heads, long headDim, boolean projectionBias, AttentionSlicing slicing) {
         long inner = heads * headDim;
-        this.toQ = child("to_q", new Linear(queryDim, inner, projectionBias));
-        this.toK = child("to_k", new Linear(contextDim, inner, projectionBias));
-        this.toV = child("to_v", new Linear(contextDim, inner, projectionBias));
-        this.toOut = child("to_out", new ModuleList<>(1, i -> new Linear(inner, queryDim, true)))
-                .get(0);
-        this.heads = heads;
+        this.heads = new AttentionHeads(
+                heads,
+                child("to_q", new Linear(queryDim, inner, projectionBias)),
+                child("to_k", new Linear(contextDim, inner, projectionBias)),
+                child("to_v", new Linear(contextDim, inner, projectionBias)),
+                child("to_out", new ModuleList<>(1, i -> new Linear(inner, queryDim, true)))
+                        .get(0));
         this.scale = (float) (1 / Math.sqrt(headDim));
         this.slicing = slicing;
     }
@@ -49,27 +46,22 @@ public class Attention extends Module {
 
     /** Attention of x to context: (B, T, C), (B, S, Cc) → (B, T, C). */
     public NDArray forward(NDArray x, NDArray context) {
-        return Scopes.scoped(() -> {
-            long batch = x.getShape().get(0);
-            NDArray q = splitHeads(toQ.forward(x)); // (B·N, T, H)
-            NDArray k = splitHeads(toK.forward(context)); // (B·N, S, H)
-            NDArray v = splitHeads(toV.forward(context)); // (B·N, S, H)
-            return toOut.forward(mergeHeads(attend(q, k, v), batch)); // (B, T, C)
-        });
+        return Scopes.scoped(() -> heads.forward(x, context, this::attend)); // (B, T, C)
     }
 
+    /** softmax(Q·Kᵀ/√H)·V over all queries at once, or over slices of them as {@code slicing} decides. */
     private NDArray attend(NDArray q, NDArray k, NDArray v) {
         NDArray kT = k.transpose(0, 2, 1); // (B·N, H, S)
-        long[] dims = q.getShape().getShape();
+        long[] dims = q.getShape().getShape(); // (B·N, T, H)
         long slice = slicing.queriesPerSlice(
                 dims[0], dims[1], kT.getShape().get(2), q.getDataType().getNumOfBytes());
         if (slice == dims[1]) {
-            return weigh(q, kT, v);
+            return weigh(q, kT, v); // (B·N, T, H)
         }
         NDList parts = new NDList();
         for (long start = 0; start < dims[1]; start += slice) {
-            NDArray rows = q.get(new NDIndex(":, {}:{}, :", start, Math.min(start + slice, dims[1])));
-            parts.add(weigh(rows, kT, v));
+            NDArray rows = q.get(new NDIndex(":, {}:{}, :", start, Math.min(start + slice, dims[1]))); // (B·N, t, H)
+            parts.add(weigh(rows, kT, v)); // (B·N, t, H)
         }
         return NDArrays.concat(parts, 1); // (B·N, T, H)
     }
@@ -79,21 +71,7 @@ public class Attention extends Module {
         // Scoped so that a slice's scores and weights, the largest arrays of a UNet pass, die before the next slice.
         return Scopes.scoped(() -> {
             NDArray scores = Activations.scale(q.matMul(kT), scale); // (B·N, t, S)
-            return scores.softmax(-1).matMul(v);
+            return scores.softmax(-1).matMul(v); // (B·N, t, H)
         });
-    }
-
-    private NDArray splitHeads(NDArray x) {
-        long[] d = x.getShape().getShape(); // (B, T, N·H)
-        return x.reshape(d[0], d[1], heads, d[2] / heads) // (B, T, N, H)
-                .transpose(0, 2, 1, 3) // (B, N, T, H)
-                .reshape(d[0] * heads, d[1], d[2] / heads); // (B·N, T, H)
-    }
-
-    private NDArray mergeHeads(NDArray x, long batch) {
-        long[] d = x.getShape().getShape(); // (B·N, T, H)
-        return x.reshape(batch, heads, d[1], d[2]) // (B, N, T, H)
-                .transpose(0, 2, 1, 3) // (B, T, N, H)
-                .reshape(batch, d[1], heads * d[2]); // (B, T, C)
     }
 }

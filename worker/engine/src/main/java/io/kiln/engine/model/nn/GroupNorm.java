@@ -26,19 +26,20 @@ public final class GroupNorm extends Layer {
     /** (B, C, H, W) or (B, C, T) → same shape. */
     @Override
     public NDArray forward(NDArray x) {
-        Shape shape = x.getShape();
+        Shape shape = x.getShape(); // (B, C, …)
         long batch = shape.get(0);
-        NDArray rows = x.reshape(batch, groups, -1); // (B, G, C/G·H·W)
-        Shape row = new Shape(rows.getShape().get(2));
-        NDArray unit = x.getManager().ones(row, x.getDataType(), x.getDevice());
-        NDArray zero = x.getManager().zeros(row, x.getDataType(), x.getDevice());
+        NDArray rows = x.reshape(batch, groups, -1); // (B, G, C/G·…)
+        Shape row = new Shape(rows.getShape().get(2)); // (C/G·…)
+        // the layer norm's own affine left as identity: γ and β are per channel, not per row element
+        NDArray unit = x.getManager().ones(row, x.getDataType(), x.getDevice()); // (C/G·…)
+        NDArray zero = x.getManager().zeros(row, x.getDataType(), x.getDevice()); // (C/G·…)
         NDArray normalized = ai.djl.nn.norm.LayerNorm.layerNorm(rows, row, unit, zero, eps)
-                .singletonOrThrow()
-                .reshape(shape);
-        Shape perChannel = perChannelShape(shape);
+                .singletonOrThrow() // (B, G, C/G·…)
+                .reshape(shape); // (B, C, …)
+        Shape perChannel = perChannelShape(shape); // (1, C, 1, …)
         return normalized
                 .mul(weight.array().reshape(perChannel))
-                .add(bias.array().reshape(perChannel));
+                .add(bias.array().reshape(perChannel)); // (B, C, …)
     }
 
     private static Shape perChannelShape(Shape shape) {

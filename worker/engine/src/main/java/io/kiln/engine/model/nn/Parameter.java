@@ -20,11 +20,6 @@ public final class Parameter {
         return shape;
     }
 
-    /** Whether a tensor has been loaded into this parameter. */
-    public boolean isSet() {
-        return array != null;
-    }
-
     /** The loaded tensor. */
     public NDArray array() {
         if (array == null) {

@@ -31,8 +31,8 @@ final class TimestepEmbedding extends Module {
 
     /** Timesteps (B) → embedding (B, E), in {@code dtype}. */
     NDArray forward(NDArray timesteps, DataType dtype) {
-        return linear2.forward(
-                Activations.silu(linear1.forward(sinusoids(timesteps).toType(dtype, false))));
+        NDArray h = linear1.forward(sinusoids(timesteps).toType(dtype, false)); // (B, E)
+        return linear2.forward(Activations.silu(h)); // (B, E)
     }
 
     /**
@@ -49,7 +49,7 @@ final class TimestepEmbedding extends Module {
         NDArray angles = timesteps
                 .toType(DataType.FLOAT32, false)
                 .expandDims(1)
-                .mul(exponent.exp().expandDims(0));
+                .mul(exponent.exp().expandDims(0)); // (B, 1)·(1, half) → (B, half)
         NDArray sin = angles.sin(); // (B, half)
         NDArray cos = angles.cos(); // (B, half)
         return NDArrays.concat(flipSinToCos ? new NDList(cos, sin) : new NDList(sin, cos), 1); // (B, 2·half)

@@ -46,15 +46,15 @@ final class UpBlock extends Module {
     /** (B, previous, h, w) → (B, out, 2h, 2w), consuming skips from the end of {@code skips}. */
     NDArray forward(NDArray h, NDArray timeEmbedding, NDArray context, List<NDArray> skips) {
         for (int i = 0; i < resnets.size(); i++) {
-            NDArray skip = skips.removeLast();
-            h = resnets.get(i).forward(h.concat(skip, 1), timeEmbedding);
+            NDArray skip = skips.removeLast(); // (B, skip, h, w)
+            h = resnets.get(i).forward(h.concat(skip, 1), timeEmbedding); // (B, out, h, w)
             if (attentions != null) {
-                h = attentions.get(i).forward(h, context);
+                h = attentions.get(i).forward(h, context); // (B, out, h, w)
             }
         }
         if (upsampler != null) {
-            long[] target = skips.getLast().getShape().getShape(); // the size this level was reached from
-            h = upsampler.forward(h, target[2], target[3]);
+            long[] target = skips.getLast().getShape().getShape(); // (B, skip, 2h, 2w): where this level came from
+            h = upsampler.forward(h, target[2], target[3]); // (B, out, 2h, 2w)
         }
         return h;
     }
