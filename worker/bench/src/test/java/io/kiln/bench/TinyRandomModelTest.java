@@ -7,7 +7,10 @@ import io.kiln.engine.model.ModelLoader;
 import io.kiln.engine.model.ModelOptions;
 import io.kiln.engine.model.StableDiffusionModel;
 import io.kiln.engine.pipeline.GenerationJob;
+import io.kiln.engine.pipeline.ImageSize;
 import io.kiln.engine.pipeline.ProgressListener;
+import io.kiln.engine.pipeline.Prompt;
+import io.kiln.engine.pipeline.Sampling;
 import io.kiln.engine.pipeline.SeededNoise;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
 import io.kiln.engine.sampling.Sampler;
@@ -30,8 +33,13 @@ class TinyRandomModelTest {
         Path folder = TinyRandomModel.writeInto(dir);
 
         try (StableDiffusionModel model = ModelLoader.load(folder, Optional.empty(), ModelOptions.cpu())) {
-            GenerationJob job =
-                    GenerationJob.txt2img("tiny", "a red fox in the snow", "", 64, 64, 2, 7.5, Sampler.DDIM, 0, 42, 1);
+            GenerationJob job = GenerationJob.txt2img(
+                    "tiny",
+                    new Prompt("a red fox in the snow", "", 7.5),
+                    ImageSize.square(64),
+                    new Sampling(Sampler.DDIM, 2, 0),
+                    42,
+                    1);
             RgbImage image = new StableDiffusionPipeline(model, new SeededNoise())
                     .generate(List.of(job), ProgressListener.NONE)
                     .getFirst()
