@@ -82,6 +82,9 @@ public record GenerationRequest(
     /** {@code strength} when an img2img request leaves it out. */
     public static final double DEFAULT_STRENGTH = 0.8;
 
+    /** What {@code strength} must be, for a client that checks it without a request to build (see {@link #isStrength}). */
+    public static final String STRENGTH_RULE = "must be greater than 0 and at most 1";
+
     private static final int MAX_PROMPT_LENGTH = 4000;
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
@@ -134,10 +137,7 @@ public record GenerationRequest(
         check.require(numImages >= 1 && numImages <= 8, "num_images", "must be between 1 and 8");
         if (mode == Mode.IMG2IMG) {
             check.require(initImage != null, "init_image", "is required when mode is img2img");
-            check.require(
-                    strength != null && strength > 0 && strength <= 1,
-                    "strength",
-                    "must be greater than 0 and at most 1");
+            check.require(strength != null && isStrength(strength), "strength", STRENGTH_RULE);
         } else {
             check.require(initImage == null, "init_image", "is only allowed when mode is img2img");
             check.require(strength == null, "strength", "is only allowed when mode is img2img");
@@ -200,6 +200,11 @@ public record GenerationRequest(
      */
     public static boolean isJobId(String candidate) {
         return JOB_ID.matcher(candidate).matches();
+    }
+
+    /** Whether {@code strength} is an img2img strength: in (0, 1]. */
+    public static boolean isStrength(double strength) {
+        return strength > 0 && strength <= 1;
     }
 
     private static boolean isImageSide(Integer pixels) {

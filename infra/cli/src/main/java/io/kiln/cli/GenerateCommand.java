@@ -28,11 +28,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -117,9 +117,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--strength",
-            defaultValue = "" + GenerationRequest.DEFAULT_STRENGTH,
-            description = "How much of the schedule img2img runs, (0, 1] (default: ${DEFAULT-VALUE}).")
-    private double strength;
+            description = "With --init-image: how much of the schedule img2img runs, (0, 1] (default: "
+                    + GenerationRequest.DEFAULT_STRENGTH + ").")
+    private Double strength;
 
     @Option(
             names = "--out",
@@ -158,11 +158,19 @@ public final class GenerateCommand implements Callable<Integer> {
      * name.
      */
     private GenerationRequest request() {
+        List<String> problems = new ArrayList<>();
         if (initImage != null && !Files.isRegularFile(initImage)) {
-            throw new ParameterException(spec.commandLine(), "--init-image: no such file: " + initImage);
+            problems.add("--init-image: no such file: " + initImage);
         }
+        // The contract checks strength only on img2img requests, whose init image is in S3; this one's is a file.
+        if (strength != null && initImage == null) {
+            problems.add("--strength: is only allowed with --init-image");
+        } else if (strength != null && !GenerationRequest.isStrength(strength)) {
+            problems.add("--strength: " + GenerationRequest.STRENGTH_RULE);
+        }
+        GenerationRequest request = null;
         try {
-            return GenerationRequest.builder()
+            request = GenerationRequest.builder()
                     .jobId("cli")
                     .prompt(prompt)
                     .negativePrompt(negativePrompt)
@@ -176,10 +184,12 @@ public final class GenerateCommand implements Callable<Integer> {
                     .numImages(numImages)
                     .build();
         } catch (InvalidRequestException e) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    e.violations().stream().map(GenerateCommand::asOption).collect(Collectors.joining("; ")));
+            e.violations().forEach(violation -> problems.add(asOption(violation)));
         }
+        if (!problems.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+        return request;
     }
 
     /** {@code num_inference_steps: must be …} as {@code --steps: must be …}. */
@@ -215,11 +225,8 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--init-image: " + initImage + ": " + e.getMessage());
         }
         init.note().ifPresent(note -> console.println("note: " + note));
-        try {
-            return resolved.img2img(new Img2img(init.image(), strength));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--strength: " + e.getMessage());
-        }
+        double share = strength != null ? strength : GenerationRequest.DEFAULT_STRENGTH;
+        return resolved.img2img(new Img2img(init.image(), share));
     }
 
     /** A bar redrawn in place on a terminal; one line a step where the output is a file or a pipe. */

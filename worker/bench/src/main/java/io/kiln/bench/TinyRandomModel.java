@@ -129,8 +129,9 @@ public final class TinyRandomModel {
     }
 
     /**
-     * torch's default initialisation, which the reference's tiny model keeps, but for the biases: weights uniform in
-     * ±1/√fan_in ({@code kaiming_uniform_} with a = √5), norm scales 1, biases 0 where torch draws small uniform ones.
+     * torch's default initialisation, which the reference's tiny model keeps, but for the biases and the embeddings:
+     * weights uniform in ±1/√fan_in ({@code kaiming_uniform_} with a = √5), norm scales 1, biases 0 where torch draws
+     * small uniform ones, and the token and position embeddings uniform like weights where torch draws N(0, 1).
      * Weights of that size keep the activations, and so the decoded images, as varied as the reference's, and their
      * PNGs as large: the PNG encoding the worker benchmark times depends on what the images hold.
      */
@@ -138,6 +139,7 @@ public final class TinyRandomModel {
         if (shape.dimension() == 1) {
             return key.endsWith(".weight") ? manager.ones(shape) : manager.zeros(shape);
         }
+        // (out, in, kh, kw) or (out, in): fan_in = in·kh·kw
         float bound = (float) (1 / Math.sqrt((double) shape.size() / shape.get(0)));
         float[] values = random.rand(shape.getShape());
         for (int i = 0; i < values.length; i++) {

@@ -47,7 +47,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * own, named {@code kiln-bench-<random>}, and leaves them behind.
  */
 public final class WorkerBenchmark {
-    /** The worker's engine thread, as a thread dump shows it (docs/ARCHITECTURE.md, "The worker"). */
+    /**
+     * The worker's engine thread, as a thread dump shows it (docs/ARCHITECTURE.md, "The worker"). Should the worker
+     * rename it, the CPU column reads no thread and WorkerBenchCommandIT fails.
+     */
     private static final String WORKER_ENGINE_THREAD = "kiln-engine";
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);

@@ -50,9 +50,9 @@ class EngineArchitectureTest {
                 .check(ENGINE);
     }
 
-    /** Each package, sub-packages apart ({@code model} and {@code model.clip} are two), is a node of a tree. */
+    /** Packages depend one way: each, sub-packages apart ({@code model} and {@code model.clip} are two), on none above it. */
     @Test
-    void noTwoEnginePackagesDependOnEachOther() {
+    void enginePackagesFormNoCycle() {
         slices().matching("io.kiln.engine.(**)").should().beFreeOfCycles().check(ENGINE);
     }
 }

@@ -33,7 +33,7 @@ class WorkerArchitectureTest {
     }
 
     @Test
-    void noTwoWorkerPackagesDependOnEachOther() {
+    void workerPackagesFormNoCycle() {
         slices().matching("io.kiln.worker.(**)").should().beFreeOfCycles().check(WORKER);
     }
 }

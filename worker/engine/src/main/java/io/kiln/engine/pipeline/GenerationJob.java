@@ -52,17 +52,17 @@ public record GenerationJob(
     }
 
     /**
-     * What made the image of this job drawn from {@code seed}, its {@link GeneratedImage#seed()} (image k has seed
-     * {@code seed() + k}), as its PNG carries it.
+     * What made the image of this job drawn from {@code imageSeed}, its {@link GeneratedImage#seed()} (image k has
+     * seed {@code seed() + k}), as its PNG carries it.
      */
-    public GenerationParameters parameters(long seed, String modelName, String modelHash) {
+    public GenerationParameters parameters(long imageSeed, String modelName, String modelHash) {
         return new GenerationParameters(
                 prompt.text(),
                 prompt.negative(),
                 sampling.steps(),
                 sampling.sampler(),
                 prompt.guidanceScale(),
-                seed,
+                imageSeed,
                 size.width(),
                 size.height(),
                 modelName,

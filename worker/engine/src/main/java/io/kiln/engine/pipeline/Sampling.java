@@ -19,8 +19,5 @@ public record Sampling(Sampler sampler, int steps, double eta) {
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("eta must lie in [0, 1], got " + eta);
         }
-        if (eta != 0 && sampler != Sampler.DDIM) {
-            throw new IllegalArgumentException("eta applies to ddim only, and this run uses " + sampler.requestName());
-        }
     }
 }

@@ -26,7 +26,7 @@ public enum Sampler {
         this.factory = factory;
     }
 
-    /** The name a request uses for it, and the wire contract too. */
+    /** Its lowercase name, as requests and error messages give it. */
     public String requestName() {
         return requestName;
     }

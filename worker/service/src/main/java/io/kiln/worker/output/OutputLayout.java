@@ -18,8 +18,6 @@ public record OutputLayout(String bucket, String prefix) {
     /** The name of the manifest in a job's folder. */
     public static final String MANIFEST_NAME = "result.json";
 
-    // The job id rule of the request contract (GenerationRequest), so every valid job gets exactly one folder.
-
     public OutputLayout {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(prefix, "prefix");

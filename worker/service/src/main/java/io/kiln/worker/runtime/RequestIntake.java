@@ -13,9 +13,11 @@ import io.kiln.jobs.ServedModel;
 import io.kiln.worker.failure.JobFailure;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.JobRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -44,11 +46,16 @@ final class RequestIntake {
         ParseResult parsed = record.value() == null
                 ? new ParseResult.Invalid(List.of(new Violation("$", "the record has no value")))
                 : RequestParser.parse(record.value());
-        return switch (parsed) {
-            case ParseResult.Invalid invalid ->
-                reject(record, record.declaredJobId(), ErrorCode.INVALID_REQUEST, describe(invalid));
-            case ParseResult.Valid valid -> resolve(record, withIdentity(valid.request(), record));
-        };
+        try {
+            return switch (parsed) {
+                case ParseResult.Invalid invalid ->
+                    reject(record, record.declaredJobId(), ErrorCode.INVALID_REQUEST, describe(invalid));
+                case ParseResult.Valid valid -> resolve(record, withIdentity(valid.request(), record));
+            };
+        } catch (IllegalArgumentException unusable) {
+            // whatever one record makes the resolution refuse is that job's failure, never the poll loop's
+            return reject(record, record.declaredJobId(), ErrorCode.INVALID_REQUEST, unusable.getMessage());
+        }
     }
 
     private Result resolve(JobRecord record, GenerationRequest request) {
@@ -73,12 +80,16 @@ final class RequestIntake {
      */
     private static GenerationRequest withIdentity(GenerationRequest request, JobRecord record) {
         String coordinates = record.originalTopic() + "-" + record.originalPartition() + "-" + record.originalOffset();
+        // the coordinates come from headers on a retry topic, where a foreign producer may have put anything
+        String idOfRecord = GenerationRequest.isJobId(coordinates)
+                ? coordinates
+                : "record-" + UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8));
         GenerationRequest withId = request.jobId() != null
                 ? request
                 : request.toBuilder()
                         .jobId(record.declaredJobId()
                                 .filter(GenerationRequest::isJobId)
-                                .orElse(coordinates))
+                                .orElse(idOfRecord))
                         .build();
         long seedOfRecord = new SplittableRandom(coordinates.hashCode()).nextLong(1L << 32);
         return withId.withAssignedIdentity(() -> seedOfRecord);

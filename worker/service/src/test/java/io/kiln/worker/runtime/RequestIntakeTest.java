@@ -66,6 +66,24 @@ class RequestIntakeTest {
     }
 
     @Test
+    void aRecordWhoseOriginHeadersMakeNoJobIdStillGetsAStableOne() {
+        var headers = new RecordHeaders();
+        headers.add(Headers.ORIGINAL_TOPIC, "not a topic/".repeat(20).getBytes(StandardCharsets.UTF_8));
+        var retried = new JobRecord(
+                new TopicPartition("kiln.jobs.v1-retry-1", 0),
+                3,
+                null,
+                "{\"prompt\": \"a fox\"}".getBytes(StandardCharsets.UTF_8),
+                headers,
+                NOW);
+
+        JobSpec first = accepted(retried);
+
+        assertThat(first.jobId()).startsWith("record-");
+        assertThat(accepted(retried).jobId()).isEqualTo(first.jobId());
+    }
+
+    @Test
     void jobsThatDifferOnlyInPromptSeedAndGuidanceShareABatchKey() {
         var a = accepted(record("{\"job_id\": \"a\", \"prompt\": \"a fox\", \"seed\": 1, \"guidance_scale\": 3}", 1));
         var b = accepted(record("{\"job_id\": \"b\", \"prompt\": \"a cat\", \"seed\": 2}", 2));
