@@ -25,6 +25,7 @@ class TolerancesTest {
 
     @Test
     void failsWhenTheRunHasMoreStepsThanBounds() {
+        Golden.dir();
         assertThatThrownBy(() -> Tolerances.perStep(PNDM, "latents", 12))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tolerance_latents.latents_atol has 11 bounds, but the run has 12 steps");
@@ -32,6 +33,7 @@ class TolerancesTest {
 
     @Test
     void failsWhenTheEntryHasNoPerStepBounds() {
+        Golden.dir();
         assertThatThrownBy(() -> Tolerances.perStep("pipeline/tiny/txt2img_ddim_batch2.safetensors", "latents", 10))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tolerance_latents.latents_atol is missing");

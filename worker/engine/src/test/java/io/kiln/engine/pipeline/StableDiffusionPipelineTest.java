@@ -28,7 +28,9 @@ class StableDiffusionPipelineTest {
 
     @AfterAll
     static void close() {
-        tiny.close();
+        if (tiny != null) { // null when the reference data is absent and the class skipped
+            tiny.close();
+        }
     }
 
     private static GenerationJob job(String id, Sampler sampler, double guidance, long seed, int images) {

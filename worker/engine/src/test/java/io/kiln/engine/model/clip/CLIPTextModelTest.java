@@ -71,8 +71,9 @@ class CLIPTextModelTest {
     void refusesMoreTokensThanItHasPositions() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray ids = manager.zeros(new Shape(1, 78), DataType.INT64);
+            var clip = tinyClip();
 
-            assertThatThrownBy(() -> tinyClip().forward(ids))
+            assertThatThrownBy(() -> clip.forward(ids))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("input ids must be (B, T) with T ≤ 77, got (1, 78)");
         }
