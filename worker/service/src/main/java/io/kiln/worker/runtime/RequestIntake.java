@@ -5,7 +5,7 @@ import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.ParseResult;
 import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.Violation;
-import io.kiln.engine.model.StableDiffusionModel;
+import io.kiln.engine.sampling.SchedulerConfig;
 import io.kiln.jobs.JobResolver;
 import io.kiln.jobs.Resolution;
 import io.kiln.jobs.ResolvedJob;
@@ -26,13 +26,14 @@ import java.util.stream.Collectors;
  */
 final class RequestIntake {
     private final String modelName;
-    private final StableDiffusionModel model;
+    private final SchedulerConfig schedule;
     private final JobResolver resolver;
 
-    RequestIntake(String modelName, StableDiffusionModel model) {
-        this.modelName = modelName;
-        this.model = model;
-        this.resolver = new JobResolver(ServedModel.of(modelName, model));
+    /** Reads requests for {@code served}, whose noise schedule {@code schedule} places img2img jobs' start steps. */
+    RequestIntake(ServedModel served, SchedulerConfig schedule) {
+        this.modelName = served.name();
+        this.schedule = schedule;
+        this.resolver = new JobResolver(served);
     }
 
     /** The outcome of reading one record. */
@@ -62,7 +63,7 @@ final class RequestIntake {
         return switch (resolver.resolve(request)) {
             case Resolution.Resolved resolved -> {
                 ResolvedJob job = resolved.job();
-                var key = new BatchKey(modelName, job.compatibility(model.schedulerConfig()));
+                var key = new BatchKey(modelName, job.compatibility(schedule));
                 yield new Accepted(new JobSpec(job, key));
             }
             case Resolution.Refused refused ->

@@ -5,6 +5,7 @@ import io.kiln.engine.model.ModelLoader;
 import io.kiln.engine.model.StableDiffusionModel;
 import io.kiln.engine.pipeline.SeededNoise;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
+import io.kiln.jobs.ServedModel;
 import io.kiln.worker.config.WorkerConfig;
 import io.kiln.worker.control.Cancellations;
 import io.kiln.worker.control.ControlListener;
@@ -155,7 +156,7 @@ public final class Worker implements AutoCloseable {
                 new KafkaConsumer<>(kafka.jobConsumer()),
                 subscribed,
                 publisher,
-                new RequestIntake(config.model().name(), model),
+                new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
                 priorRuns,
                 config.batching().maxBatchImages(),
                 config.batching().maxBatchDelay(),

@@ -4,39 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.Headers;
-import io.kiln.engine.model.Golden;
-import io.kiln.engine.model.ModelLoader;
-import io.kiln.engine.model.ModelOptions;
-import io.kiln.engine.model.StableDiffusionModel;
 import io.kiln.engine.pipeline.ImageSize;
 import io.kiln.engine.sampling.Sampler;
+import io.kiln.engine.sampling.SchedulerConfig;
+import io.kiln.jobs.ServedModel;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.JobRecord;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class RequestIntakeTest {
     private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
-    private static StableDiffusionModel model;
-    private static RequestIntake intake;
+    /** A model served as "tiny", 64×64 and PLMS unless a request says otherwise: what it serves, not its weights. */
+    private static final ServedModel TINY = new ServedModel("tiny", ImageSize.square(64), Sampler.PLMS);
 
-    @BeforeAll
-    static void loadTheTinyModel() throws IOException {
-        model = ModelLoader.load(Golden.file("models/tiny"), Optional.empty(), ModelOptions.cpu());
-        intake = new RequestIntake("tiny", model);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    private final RequestIntake intake = new RequestIntake(TINY, SchedulerConfig.stableDiffusion());
 
     @Test
     void resolvesTheModelsDefaults() {
@@ -44,8 +29,8 @@ class RequestIntakeTest {
 
         assertThat(spec.jobId()).isEqualTo("j1");
         assertThat(spec.resolved().seed()).isEqualTo(7);
-        assertThat(spec.size()).isEqualTo(ImageSize.square(model.nativeImageSize()));
-        assertThat(spec.resolved().sampling().sampler()).isEqualTo(model.defaultSampler());
+        assertThat(spec.size()).isEqualTo(ImageSize.square(64));
+        assertThat(spec.resolved().sampling().sampler()).isEqualTo(Sampler.PLMS);
         assertThat(spec.key().model()).isEqualTo("tiny");
     }
 
@@ -146,11 +131,11 @@ class RequestIntakeTest {
                 NOW);
     }
 
-    private static JobSpec accepted(JobRecord record) {
+    private JobSpec accepted(JobRecord record) {
         return ((RequestIntake.Accepted) intake.read(record)).spec();
     }
 
-    private static JobOutcome.Rejected rejected(JobRecord record) {
+    private JobOutcome.Rejected rejected(JobRecord record) {
         return ((RequestIntake.Rejected) intake.read(record)).outcome();
     }
 }
