@@ -17,11 +17,15 @@ import io.kiln.contracts.Violation;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,6 +159,30 @@ class JobApiIT {
         assertThat(different.statusCode()).isEqualTo(409);
         assertThat(json(different).get("code").asString()).isEqualTo("conflict");
 
+        assertThat(kit.jobRecords(jobId)).hasSize(1);
+    }
+
+    @Test
+    void concurrentSubmissionsOfOneJobIdWriteItOnce() throws Exception {
+        String jobId = newJobId();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return kit.submit(dispatcher, ALPHA_KEY, request(jobId, "a fox"));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        threads));
+            }
+        }
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(answer.join().statusCode()).as(answer.join().body()).isEqualTo(202);
+            assertThat(answer.join().body()).isEqualTo(answers.getFirst().join().body());
+        });
         assertThat(kit.jobRecords(jobId)).hasSize(1);
     }
 

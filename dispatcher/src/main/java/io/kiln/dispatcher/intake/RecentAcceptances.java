@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The jobs this replica wrote lately, by job id: what bridges the moment between Kafka's acknowledgement and the
@@ -47,6 +48,8 @@ final class RecentAcceptances {
 
     private final Map<String, Entry> byJobId = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Entry> byAge = new ConcurrentLinkedQueue<>();
+    // the queue's own size() walks it
+    private final AtomicInteger size = new AtomicInteger();
     private final Duration retention;
     private final int capacity;
     private final Clock clock;
@@ -69,28 +72,37 @@ final class RecentAcceptances {
             return Optional.empty();
         }
         byAge.add(entry);
+        size.incrementAndGet();
         return Optional.of(entry);
     }
 
     /** Releases a reservation whose write failed, so that a retry may write again. */
     void release(Entry entry) {
         byJobId.remove(entry.jobId(), entry);
-        byAge.remove(entry);
+        if (byAge.remove(entry)) {
+            size.decrementAndGet();
+        }
     }
 
     Optional<Entry> find(String jobId) {
         return Optional.ofNullable(byJobId.get(jobId));
     }
 
+    /**
+     * Drops the oldest entries while they are older than the retention or over the capacity. A write still waiting
+     * for Kafka is never dropped (it ends within the producer's timeouts), so no two requests can both write an id.
+     */
     private void expire() {
         Instant oldest = clock.instant().minus(retention);
         for (Entry head = byAge.peek(); head != null; head = byAge.peek()) {
-            boolean old = head.reservedAt().isBefore(oldest) && head.accepted().isDone();
-            if (!old && byAge.size() < capacity) {
+            boolean due = head.reservedAt().isBefore(oldest) || size.get() >= capacity;
+            if (!due || !head.accepted().isDone()) {
                 return;
             }
-            byAge.poll();
-            byJobId.remove(head.jobId(), head);
+            if (byAge.remove(head)) {
+                size.decrementAndGet();
+                byJobId.remove(head.jobId(), head);
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The dispatcher's Kafka client settings, one line of reason each. The operator's pass-through properties (SASL, TLS)
@@ -79,6 +80,8 @@ public final class ClientProperties {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // a malformed record on a topic others write is logged and skipped, not a reason to stop reporting status
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // likewise a record the fold cannot handle: retrying it would stop every job's status behind it for good
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         return withOverrides(
                 p,
                 StreamsConfig.APPLICATION_ID_CONFIG,
