@@ -1,6 +1,7 @@
 package io.kiln.dispatcher;
 
 import io.kiln.contracts.SeedSource;
+import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.http.ApiServer;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;

@@ -1,5 +1,11 @@
 package io.kiln.dispatcher;
 
+import io.kiln.dispatcher.config.ApiKey;
+import io.kiln.dispatcher.config.DispatcherConfig;
+import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.KafkaSettings;
+import io.kiln.dispatcher.config.StatusSettings;
+import io.kiln.dispatcher.config.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

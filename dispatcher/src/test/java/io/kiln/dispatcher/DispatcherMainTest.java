@@ -3,6 +3,10 @@ package io.kiln.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.kiln.dispatcher.config.ApiKey;
+import io.kiln.dispatcher.config.DispatcherConfig;
+import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.TopicSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

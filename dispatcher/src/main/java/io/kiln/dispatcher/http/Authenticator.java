@@ -1,6 +1,6 @@
 package io.kiln.dispatcher.http;
 
-import io.kiln.dispatcher.ApiKey;
+import io.kiln.dispatcher.config.ApiKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,7 @@
 package io.kiln.dispatcher.kafka;
 
-import io.kiln.dispatcher.KafkaSettings;
-import io.kiln.dispatcher.StatusSettings;
+import io.kiln.dispatcher.config.KafkaSettings;
+import io.kiln.dispatcher.config.StatusSettings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.kiln.dispatcher.kafka;
 
-import io.kiln.dispatcher.TopicSettings;
+import io.kiln.dispatcher.config.TopicSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.kiln.dispatcher.status;
 
-import io.kiln.dispatcher.TopicSettings;
+import io.kiln.dispatcher.config.TopicSettings;
 import io.kiln.dispatcher.kafka.TopicProvisioner;
 import java.time.Duration;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.kiln.dispatcher.status;
 
 import io.kiln.contracts.Headers;
 import io.kiln.contracts.JobEventEnvelope;
-import io.kiln.dispatcher.TopicSettings;
+import io.kiln.dispatcher.config.TopicSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Header;

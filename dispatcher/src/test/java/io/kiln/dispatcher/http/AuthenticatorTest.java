@@ -2,7 +2,7 @@ package io.kiln.dispatcher.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kiln.dispatcher.ApiKey;
+import io.kiln.dispatcher.config.ApiKey;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.kiln.dispatcher;
+package io.kiln.dispatcher.config;
 
 import io.kiln.contracts.Topics;
 import java.util.HashSet;

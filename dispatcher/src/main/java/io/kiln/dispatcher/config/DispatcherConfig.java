@@ -1,4 +1,4 @@
-package io.kiln.dispatcher;
+package io.kiln.dispatcher.config;
 
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.kiln.dispatcher;
+package io.kiln.dispatcher.config;
 
 /**
  * Where the HTTP API listens and how much it reads.

@@ -1,4 +1,4 @@
-package io.kiln.dispatcher;
+package io.kiln.dispatcher.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

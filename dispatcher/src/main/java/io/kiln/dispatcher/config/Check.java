@@ -1,4 +1,4 @@
-package io.kiln.dispatcher;
+package io.kiln.dispatcher.config;
 
 import java.time.Duration;
 
