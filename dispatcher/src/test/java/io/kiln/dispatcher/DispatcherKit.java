@@ -112,9 +112,19 @@ final class DispatcherKit implements AutoCloseable {
     }
 
     HttpResponse<String> post(Dispatcher dispatcher, String key, String contentType, String body) throws Exception {
+        return post(dispatcher, key, contentType, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    /** Posts a JSON body from {@code body}, which need not declare its length. */
+    HttpResponse<String> send(Dispatcher dispatcher, String key, HttpRequest.BodyPublisher body) throws Exception {
+        return post(dispatcher, key, "application/json", body);
+    }
+
+    private HttpResponse<String> post(
+            Dispatcher dispatcher, String key, String contentType, HttpRequest.BodyPublisher body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(dispatcher, "/v1/jobs"))
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(body);
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }

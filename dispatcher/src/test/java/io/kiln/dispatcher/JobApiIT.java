@@ -16,7 +16,9 @@ import io.kiln.contracts.S3Uri;
 import io.kiln.contracts.Violation;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.testing.KilnInfra;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -132,6 +134,13 @@ class JobApiIT {
         var tooLarge = kit.submit(dispatcher, ALPHA_KEY, huge);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(json(tooLarge).get("code").asString()).isEqualTo("payload_too_large");
+        // a body that does not declare its length is cut off at the limit too
+        var chunked = kit.send(
+                dispatcher,
+                ALPHA_KEY,
+                HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))));
+        assertThat(chunked.statusCode()).isEqualTo(413);
 
         var plain = kit.post(dispatcher, ALPHA_KEY, "text/plain", request(newJobId(), "a fox"));
         assertThat(plain.statusCode()).isEqualTo(415);
