@@ -79,17 +79,27 @@ final class DispatcherKit implements AutoCloseable {
     }
 
     DispatcherConfig config(String bootstrapServers, Duration acceptTimeout) {
+        return config(bootstrapServers, acceptTimeout, "a");
+    }
+
+    /** The configuration of replica {@code replica}: this kit's Streams application, a state folder of its own. */
+    DispatcherConfig config(String bootstrapServers, Duration acceptTimeout, String replica) {
         return new DispatcherConfig(
                 new HttpSettings("127.0.0.1", 0, 4096),
                 new KafkaSettings(bootstrapServers, acceptTimeout, Map.of()),
                 topics(),
-                new StatusSettings(name, stateDir),
+                new StatusSettings(name, stateDir.resolve(replica)),
                 List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))));
     }
 
     /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
     Dispatcher startReady() {
-        Dispatcher dispatcher = start(config(kafka.bootstrapServers(), Duration.ofSeconds(10)));
+        return startReady("a");
+    }
+
+    /** Starts replica {@code replica} (its own state folder) and waits until it is ready. */
+    Dispatcher startReady(String replica) {
+        Dispatcher dispatcher = start(config(kafka.bootstrapServers(), Duration.ofSeconds(10), replica));
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> get(dispatcher, "/v1/health", null).statusCode() == 200);

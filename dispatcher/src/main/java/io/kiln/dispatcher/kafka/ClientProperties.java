@@ -73,6 +73,7 @@ public final class ClientProperties {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         // every change goes out at once instead of after the cache's flush: a GET sees a step within milliseconds
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        // after a crash at most a second of records is folded again, which the fold tolerates; 30 s is the default
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
         // status changes are small and a client is polling for them: no 100 ms batching delay (Streams' default)
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
