@@ -32,5 +32,15 @@ public final class Headers {
     /** The job id, so that a record can be routed or logged without parsing its value; on every Kiln record. */
     public static final String JOB_ID = "kiln-job-id";
 
+    /** The name of the API key that submitted the job, on records the dispatcher writes to {@link Topics#JOBS}. */
+    public static final String API_KEY_NAME = "kiln-api-key-name";
+
+    /**
+     * The SHA-256 (64 lowercase hex digits) of the request as the client sent it, before the dispatcher assigned a
+     * job id or seed, in {@link JsonCodec}'s form; on records the dispatcher writes to {@link Topics#JOBS}. A resubmission
+     * with the same job id is the same job only if this matches.
+     */
+    public static final String REQUEST_SHA256 = "kiln-request-sha256";
+
     private Headers() {}
 }

@@ -20,6 +20,12 @@ public final class Topics {
      */
     public static final String JOBS_DLT = JOBS + ".DLT";
 
+    /**
+     * The latest status of every job the dispatcher accepted, keyed by job id: compacted, written by the dispatcher's
+     * Kafka Streams application from {@link #JOBS} and {@link #EVENTS}, read back by every dispatcher replica.
+     */
+    public static final String STATUS = "kiln.status.v1";
+
     /** Commands to workers, such as cancelling a job. */
     public static final String CONTROL = "kiln.control.v1";
 

@@ -1,0 +1,127 @@
+package io.kiln.dispatcher;
+
+import io.kiln.contracts.SeedSource;
+import io.kiln.dispatcher.config.DispatcherConfig;
+import io.kiln.dispatcher.http.ApiServer;
+import io.kiln.dispatcher.intake.JobIntake;
+import io.kiln.dispatcher.kafka.ClientProperties;
+import io.kiln.dispatcher.status.StatusService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running dispatcher: the HTTP API, the job producer and the status application, started together and stopped
+ * together.
+ *
+ * <p>Starting does not wait for Kafka, so a dispatcher comes up (and says it is not ready) while Kafka is away: the
+ * status application starts once Kafka answers, and {@code POST /v1/jobs} answers 503 until Kafka takes writes.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Admin admin;
+    private final Producer<String, byte[]> producer;
+    private final StatusService status;
+    private final ApiServer api;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Dispatcher(Admin admin, Producer<String, byte[]> producer, StatusService status, ApiServer api) {
+        this.admin = admin;
+        this.producer = producer;
+        this.status = status;
+        this.api = api;
+    }
+
+    /**
+     * Starts a dispatcher.
+     *
+     * @throws IllegalStateException if the HTTP address cannot be bound
+     */
+    public static Dispatcher start(DispatcherConfig config) {
+        ClientProperties clients =
+                new ClientProperties(config.kafka(), config.status().applicationId());
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Admin admin = Admin.create(clients.admin());
+            started.add(admin);
+            Producer<String, byte[]> producer = new KafkaProducer<>(clients.jobProducer());
+            started.add(producer);
+            StatusService status = StatusService.start(admin, config.topics(), clients.streams(config.status()));
+            started.add(status);
+            JobIntake intake = new JobIntake(
+                    producer,
+                    config.topics().jobs(),
+                    config.kafka().acceptTimeout(),
+                    status,
+                    SeedSource.secureRandom(),
+                    Clock.systemUTC());
+            ApiServer api =
+                    ApiServer.start(config.http(), config.apiKeys(), intake, () -> unmetReadiness(admin, status));
+            log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
+            return new Dispatcher(admin, producer, status, api);
+        } catch (RuntimeException e) {
+            for (AutoCloseable closeable : started.reversed()) {
+                closeQuietly(closeable);
+            }
+            throw e;
+        }
+    }
+
+    /** The port the API listens on: the configured one, or the one taken for port 0. */
+    public int port() {
+        return api.port();
+    }
+
+    /** What keeps this dispatcher from serving: Kafka not answering, the status application not running. */
+    private static List<String> unmetReadiness(Admin admin, StatusService status) {
+        List<String> unmet = new ArrayList<>();
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) HEALTH_TIMEOUT.toMillis()))
+                    .clusterId()
+                    .get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            unmet.add("Kafka does not answer");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unmet.add("interrupted");
+        }
+        if (!status.isRunning()) {
+            unmet.add("job status is " + status.state().name().toLowerCase(java.util.Locale.ROOT) + ", not running");
+        }
+        return unmet;
+    }
+
+    /** Stops taking requests, then stops the status application and the Kafka clients. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        api.close();
+        closeQuietly(status);
+        producer.close(PRODUCER_CLOSE_TIMEOUT);
+        admin.close(HEALTH_TIMEOUT);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Cannot close {} cleanly", closeable, e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.kiln.dispatcher;
+
+import io.kiln.dispatcher.config.ApiKey;
+import io.kiln.dispatcher.config.DispatcherConfig;
+import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.KafkaSettings;
+import io.kiln.dispatcher.config.StatusSettings;
+import io.kiln.dispatcher.config.TopicSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a dispatcher until the JVM is told to stop (SIGTERM, Ctrl-C), configured from environment variables:
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>variable</th><th>default</th></tr>
+ *   <tr><td>{@code KILN_KAFKA_BOOTSTRAP}</td><td>required</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_API_KEYS}: {@code name:sha256hex} pairs separated by commas</td>
+ *       <td>required</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_HOST}</td><td>{@code 127.0.0.1}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_PORT}</td><td>{@code 8080}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_MAX_BODY_BYTES}</td><td>{@code 65536}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_ACCEPT_TIMEOUT_SECONDS}</td><td>{@code 10}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_APPLICATION_ID}</td><td>{@code kiln-dispatcher}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_STATE_DIR}</td><td>{@code ./kiln-dispatcher-state}</td></tr>
+ *   <tr><td>{@code KILN_TOPICS_JOBS}, {@code KILN_TOPICS_EVENTS}, {@code KILN_TOPICS_STATUS}</td>
+ *       <td>{@code kiln.jobs.v1}, {@code kiln.events.v1}, {@code kiln.status.v1}</td></tr>
+ * </table>
+ *
+ * A bad setting stops start-up with a message naming it (exit 2).
+ */
+public final class DispatcherMain {
+    private DispatcherMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        DispatcherConfig config;
+        try {
+            config = fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("Invalid dispatcher configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Dispatcher dispatcher = Dispatcher.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dispatcher.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    /**
+     * Reads the configuration from {@code env}, as {@link #main} does.
+     *
+     * @throws IllegalArgumentException naming the first bad or missing setting
+     */
+    static DispatcherConfig fromEnvironment(Map<String, String> env) {
+        HttpSettings defaults = HttpSettings.defaults();
+        var http = new HttpSettings(
+                env.getOrDefault("KILN_DISPATCHER_HOST", defaults.host()),
+                number(env, "KILN_DISPATCHER_PORT", defaults.port()),
+                number(env, "KILN_DISPATCHER_MAX_BODY_BYTES", defaults.maxBodyBytes()));
+        var kafka = new KafkaSettings(
+                required(env, "KILN_KAFKA_BOOTSTRAP"),
+                Duration.ofSeconds(number(
+                        env,
+                        "KILN_DISPATCHER_ACCEPT_TIMEOUT_SECONDS",
+                        KafkaSettings.DEFAULT_ACCEPT_TIMEOUT.toSeconds())),
+                Map.of());
+        TopicSettings standard = TopicSettings.defaults();
+        var topics = new TopicSettings(
+                env.getOrDefault("KILN_TOPICS_JOBS", standard.jobs()),
+                env.getOrDefault("KILN_TOPICS_EVENTS", standard.events()),
+                env.getOrDefault("KILN_TOPICS_STATUS", standard.status()));
+        var status = new StatusSettings(
+                env.getOrDefault("KILN_DISPATCHER_APPLICATION_ID", StatusSettings.DEFAULT_APPLICATION_ID),
+                Path.of(env.getOrDefault("KILN_DISPATCHER_STATE_DIR", "kiln-dispatcher-state")));
+        return new DispatcherConfig(http, kafka, topics, status, apiKeys(required(env, "KILN_DISPATCHER_API_KEYS")));
+    }
+
+    private static List<ApiKey> apiKeys(String text) {
+        List<ApiKey> keys = new ArrayList<>();
+        for (String pair : text.split(",")) {
+            String[] parts = pair.strip().split(":", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException(
+                        "KILN_DISPATCHER_API_KEYS: each entry must be name:sha256hex, separated by commas");
+            }
+            keys.add(new ApiKey(parts[0].strip(), parts[1].strip()));
+        }
+        return keys;
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + ": must be set");
+        }
+        return value;
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        return Math.toIntExact(number(env, name, (long) fallback));
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": must be a whole number, was '" + value + "'");
+        }
+    }
+}

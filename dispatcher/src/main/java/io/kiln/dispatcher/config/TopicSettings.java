@@ -1,0 +1,43 @@
+package io.kiln.dispatcher.config;
+
+import io.kiln.contracts.Topics;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The topics the dispatcher writes and reads. The defaults are the cluster's {@link Topics}; other names let two
+ * clusters (or two tests) share one Kafka.
+ *
+ * @param jobs where accepted jobs are written, keyed by job id
+ * @param events the workers' job events, folded into the status
+ * @param status the compacted job-status topic the dispatcher writes and every replica reads back
+ */
+public record TopicSettings(String jobs, String events, String status) {
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    public TopicSettings {
+        requireTopicName(jobs, "topics.jobs");
+        requireTopicName(events, "topics.events");
+        requireTopicName(status, "topics.status");
+        if (new HashSet<>(List.of(jobs, events, status)).size() < 3) {
+            throw new IllegalArgumentException("topics: jobs, events and status must be three different topics, were "
+                    + jobs + ", " + events + ", " + status);
+        }
+    }
+
+    /** The cluster's standard topics. */
+    public static TopicSettings defaults() {
+        return new TopicSettings(Topics.JOBS, Topics.EVENTS, Topics.STATUS);
+    }
+
+    private static void requireTopicName(String name, String field) {
+        // "." and ".." match the pattern but Kafka refuses them
+        if (!TOPIC_NAME.matcher(Check.notNull(name, field)).matches()
+                || Set.of(".", "..").contains(name)) {
+            throw new IllegalArgumentException(
+                    field + ": must be 1 to 249 letters, digits, '.', '_' or '-', was '" + name + "'");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.kiln.dispatcher.kafka;
+
+import io.kiln.dispatcher.config.TopicSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the dispatcher's topics exist before its Streams application starts (a missing source topic stops it),
+ * creating the missing ones with as many partitions as the job topic has, or {@value #DEFAULT_PARTITIONS} like the
+ * worker when there is none yet: the fold reads jobs and events without repartitioning, so both need the same count.
+ * The status topic is compacted: only each job's latest status matters. Topics an operator created are left alone.
+ */
+public final class TopicProvisioner {
+    /** Partitions of topics created here when the job topic does not exist yet: the worker's default. */
+    static final int DEFAULT_PARTITIONS = 6;
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {}
+
+    /** Creates whichever of {@code topics} are missing. */
+    public static void ensure(Admin admin, TopicSettings topics) throws InterruptedException, ExecutionException {
+        Set<String> existing = admin.listTopics().names().get();
+        int partitions = existing.contains(topics.jobs())
+                ? admin.describeTopics(List.of(topics.jobs()))
+                        .allTopicNames()
+                        .get()
+                        .get(topics.jobs())
+                        .partitions()
+                        .size()
+                : DEFAULT_PARTITIONS;
+        List<NewTopic> missing = new ArrayList<>();
+        for (String name : List.of(topics.jobs(), topics.events())) {
+            if (!existing.contains(name)) {
+                missing.add(new NewTopic(name, partitions, (short) -1));
+            }
+        }
+        if (!existing.contains(topics.status())) {
+            missing.add(new NewTopic(topics.status(), partitions, (short) -1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        log.info("creating topics {}", missing.stream().map(NewTopic::name).toList());
+        for (var result : admin.createTopics(missing).values().values()) {
+            try {
+                result.get();
+            } catch (ExecutionException e) {
+                // another dispatcher or a worker starting at the same moment created it first
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.kiln.dispatcher.status;
+
+import io.kiln.dispatcher.config.TopicSettings;
+import io.kiln.dispatcher.kafka.TopicProvisioner;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link StatusTopology} and answers status queries from its global store.
+ *
+ * <p>Starting does not wait for Kafka: a thread of its own creates the missing topics, retrying until Kafka answers,
+ * then starts the Streams application. Until that is {@code RUNNING} (its global store caught up with the status
+ * topic), queries throw {@link StatusUnavailableException} and {@link #isRunning()} is false.
+ */
+public final class StatusService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatusService.class);
+    private static final Duration PROVISION_RETRY = Duration.ofSeconds(1);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaStreams streams;
+    private final Thread starter;
+
+    private StatusService(KafkaStreams streams, Admin admin, TopicSettings topics) {
+        this.streams = streams;
+        this.starter = Thread.ofPlatform().name("kiln-status-start").daemon().unstarted(() -> start(admin, topics));
+    }
+
+    /**
+     * Starts folding and reading status in the background.
+     *
+     * @param admin used to create missing topics; owned by the caller, open until this service is closed
+     * @param streamsProperties the Streams configuration ({@code ClientProperties.streams})
+     */
+    public static StatusService start(Admin admin, TopicSettings topics, Map<String, Object> streamsProperties) {
+        Properties properties = new Properties();
+        properties.putAll(streamsProperties);
+        KafkaStreams streams = new KafkaStreams(StatusTopology.build(topics), properties);
+        streams.setUncaughtExceptionHandler(exception -> {
+            // a bug or a broker fault in one record's processing: log it, and keep status flowing on a fresh thread
+            log.error("Status stream thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        StatusService service = new StatusService(streams, admin, topics);
+        service.starter.start();
+        return service;
+    }
+
+    private void start(Admin admin, TopicSettings topics) {
+        try {
+            while (true) {
+                try {
+                    TopicProvisioner.ensure(admin, topics);
+                    break;
+                } catch (ExecutionException e) {
+                    log.warn(
+                            "Cannot check or create the dispatcher's topics yet, retrying: {}",
+                            e.getCause().toString());
+                    Thread.sleep(PROVISION_RETRY);
+                }
+            }
+            streams.start();
+        } catch (InterruptedException e) {
+            // closed before Kafka answered
+        }
+    }
+
+    /** Whether the Streams application is running, its global status store caught up. */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The Streams application's state, for logs and the health check. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /**
+     * The status of {@code jobId} as the status topic had it when this replica last read it.
+     *
+     * @throws StatusUnavailableException while the store cannot be queried (starting, restoring, stopped)
+     */
+    public Optional<JobStatus> find(String jobId) throws StatusUnavailableException {
+        ReadOnlyKeyValueStore<String, JobStatus> store;
+        try {
+            store = streams.store(StoreQueryParameters.fromNameAndType(
+                    StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
+            return Optional.ofNullable(store.get(jobId));
+        } catch (InvalidStateStoreException e) {
+            throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")", e);
+        }
+    }
+
+    /**
+     * Stops folding and answering, leaving the Streams group at once: a member that stays until its session times out
+     * (45 s) would hold its partitions' folding that long from the replica taking over, or from this one restarted.
+     */
+    @Override
+    public void close() {
+        starter.interrupt();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+    }
+}

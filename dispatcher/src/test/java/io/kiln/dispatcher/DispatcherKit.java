@@ -1,0 +1,215 @@
+package io.kiln.dispatcher;
+
+import static org.awaitility.Awaitility.await;
+
+import io.kiln.contracts.JobEvent;
+import io.kiln.contracts.JobEventEnvelope;
+import io.kiln.contracts.JsonCodec;
+import io.kiln.dispatcher.config.ApiKey;
+import io.kiln.dispatcher.config.DispatcherConfig;
+import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.KafkaSettings;
+import io.kiln.dispatcher.config.StatusSettings;
+import io.kiln.dispatcher.config.TopicSettings;
+import io.kiln.infra.local.KafkaEndpoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One dispatcher test's world on the real broker: its own topics and Streams application id, two API keys
+ * ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events and a reader of the job topic.
+ */
+final class DispatcherKit implements AutoCloseable {
+    static final String ALPHA = "alpha";
+    static final String BETA = "beta";
+    static final String ALPHA_KEY = "alpha-secret-0123456789";
+    static final String BETA_KEY = "beta-secret-9876543210";
+    static final int PARTITIONS = 3;
+
+    private final KafkaEndpoint kafka;
+    private final String name = "disp-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Path stateDir = Path.of("target", "kiln-state", name);
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Dispatcher> started = new ArrayList<>();
+
+    DispatcherKit(KafkaEndpoint kafka) throws Exception {
+        this.kafka = kafka;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                            new NewTopic(topics().jobs(), PARTITIONS, (short) 1),
+                            new NewTopic(topics().events(), PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
+        }
+    }
+
+    TopicSettings topics() {
+        return new TopicSettings(name + ".jobs", name + ".events", name + ".status");
+    }
+
+    DispatcherConfig config(String bootstrapServers, Duration acceptTimeout) {
+        return config(bootstrapServers, acceptTimeout, "a");
+    }
+
+    /** The configuration of replica {@code replica}: this kit's Streams application, a state folder of its own. */
+    DispatcherConfig config(String bootstrapServers, Duration acceptTimeout, String replica) {
+        return new DispatcherConfig(
+                new HttpSettings("127.0.0.1", 0, 4096),
+                new KafkaSettings(bootstrapServers, acceptTimeout, Map.of()),
+                topics(),
+                new StatusSettings(name, stateDir.resolve(replica)),
+                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))));
+    }
+
+    /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
+    Dispatcher startReady() {
+        return startReady("a");
+    }
+
+    /** Starts replica {@code replica} (its own state folder) and waits until it is ready. */
+    Dispatcher startReady(String replica) {
+        Dispatcher dispatcher = start(config(kafka.bootstrapServers(), Duration.ofSeconds(10), replica));
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> get(dispatcher, "/v1/health", null).statusCode() == 200);
+        return dispatcher;
+    }
+
+    Dispatcher start(DispatcherConfig config) {
+        Dispatcher dispatcher = Dispatcher.start(config);
+        started.add(dispatcher);
+        return dispatcher;
+    }
+
+    HttpResponse<String> get(Dispatcher dispatcher, String path, String key) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri(dispatcher, path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(Dispatcher dispatcher, String key, String contentType, String body) throws Exception {
+        return post(dispatcher, key, contentType, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    /** Posts a JSON body from {@code body}, which need not declare its length. */
+    HttpResponse<String> send(Dispatcher dispatcher, String key, HttpRequest.BodyPublisher body) throws Exception {
+        return post(dispatcher, key, "application/json", body);
+    }
+
+    private HttpResponse<String> post(
+            Dispatcher dispatcher, String key, String contentType, HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(dispatcher, "/v1/jobs"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(body);
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> submit(Dispatcher dispatcher, String key, String body) throws Exception {
+        return post(dispatcher, key, "application/json", body);
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JsonCodec.mapper().readTree(response.body());
+    }
+
+    /** Publishes a worker's event about {@code jobId} on this kit's event topic, keyed by job id. */
+    void publish(String jobId, JobEvent event) throws Exception {
+        var envelope = JobEventEnvelope.of(URI.create("/kiln/workers/test"), jobId, Instant.now(), event);
+        producer.send(new ProducerRecord<>(
+                        topics().events(), jobId.getBytes(StandardCharsets.UTF_8), JsonCodec.write(envelope)))
+                .get();
+    }
+
+    /** Every record of this kit's job topic, from the beginning to its current end. */
+    List<ConsumerRecord<byte[], byte[]>> jobRecords() {
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics().jobs()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("cannot read " + topics().jobs() + " to its end");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    /** The job records whose key is {@code jobId}. */
+    List<ConsumerRecord<byte[], byte[]>> jobRecords(String jobId) {
+        return jobRecords().stream()
+                .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals(jobId))
+                .toList();
+    }
+
+    static String sha256(String key) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static URI uri(Dispatcher dispatcher, String path) {
+        return URI.create("http://127.0.0.1:" + dispatcher.port() + path);
+    }
+
+    @Override
+    public void close() {
+        for (Dispatcher closeable : started.reversed()) {
+            closeable.close();
+        }
+        producer.close();
+        http.close();
+    }
+}
