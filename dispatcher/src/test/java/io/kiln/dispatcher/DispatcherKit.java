@@ -43,13 +43,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * One dispatcher test's world on the real broker: its own topics and Streams application id, two API keys
  * ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events and a reader of the job topic.
+ * Public, and shipped in the dispatcher's test-jar, for the Java client's tests ({@code kiln-client}).
  */
-final class DispatcherKit implements AutoCloseable {
-    static final String ALPHA = "alpha";
-    static final String BETA = "beta";
-    static final String ALPHA_KEY = "alpha-secret-0123456789";
-    static final String BETA_KEY = "beta-secret-9876543210";
-    static final int PARTITIONS = 3;
+public final class DispatcherKit implements AutoCloseable {
+    public static final String ALPHA = "alpha";
+    public static final String BETA = "beta";
+    public static final String ALPHA_KEY = "alpha-secret-0123456789";
+    public static final String BETA_KEY = "beta-secret-9876543210";
+    public static final int PARTITIONS = 3;
 
     private final KafkaEndpoint kafka;
     private final String name = "disp-" + UUID.randomUUID().toString().substring(0, 8);
@@ -58,7 +59,7 @@ final class DispatcherKit implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Dispatcher> started = new ArrayList<>();
 
-    DispatcherKit(KafkaEndpoint kafka) throws Exception {
+    public DispatcherKit(KafkaEndpoint kafka) throws Exception {
         this.kafka = kafka;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -74,16 +75,16 @@ final class DispatcherKit implements AutoCloseable {
         }
     }
 
-    TopicSettings topics() {
+    public TopicSettings topics() {
         return new TopicSettings(name + ".jobs", name + ".events", name + ".status");
     }
 
-    DispatcherConfig config(String bootstrapServers, Duration acceptTimeout) {
+    public DispatcherConfig config(String bootstrapServers, Duration acceptTimeout) {
         return config(bootstrapServers, acceptTimeout, "a");
     }
 
     /** The configuration of replica {@code replica}: this kit's Streams application, a state folder of its own. */
-    DispatcherConfig config(String bootstrapServers, Duration acceptTimeout, String replica) {
+    public DispatcherConfig config(String bootstrapServers, Duration acceptTimeout, String replica) {
         return new DispatcherConfig(
                 new HttpSettings("127.0.0.1", 0, 4096),
                 new KafkaSettings(bootstrapServers, acceptTimeout, Map.of()),
@@ -93,12 +94,12 @@ final class DispatcherKit implements AutoCloseable {
     }
 
     /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
-    Dispatcher startReady() {
+    public Dispatcher startReady() {
         return startReady("a");
     }
 
     /** Starts replica {@code replica} (its own state folder) and waits until it is ready. */
-    Dispatcher startReady(String replica) {
+    public Dispatcher startReady(String replica) {
         Dispatcher dispatcher = start(config(kafka.bootstrapServers(), Duration.ofSeconds(10), replica));
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(100))
@@ -106,7 +107,7 @@ final class DispatcherKit implements AutoCloseable {
         return dispatcher;
     }
 
-    Dispatcher start(DispatcherConfig config) {
+    public Dispatcher start(DispatcherConfig config) {
         Dispatcher dispatcher = Dispatcher.start(config);
         started.add(dispatcher);
         return dispatcher;
@@ -153,7 +154,7 @@ final class DispatcherKit implements AutoCloseable {
     }
 
     /** Publishes a worker's event about {@code jobId} on this kit's event topic, keyed by job id. */
-    void publish(String jobId, JobEvent event) throws Exception {
+    public void publish(String jobId, JobEvent event) throws Exception {
         var envelope = JobEventEnvelope.of(URI.create("/kiln/workers/test"), jobId, Instant.now(), event);
         producer.send(new ProducerRecord<>(
                         topics().events(), jobId.getBytes(StandardCharsets.UTF_8), JsonCodec.write(envelope)))
@@ -161,7 +162,7 @@ final class DispatcherKit implements AutoCloseable {
     }
 
     /** Every record of this kit's job topic, from the beginning to its current end. */
-    List<ConsumerRecord<byte[], byte[]>> jobRecords() {
+    public List<ConsumerRecord<byte[], byte[]>> jobRecords() {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
@@ -185,7 +186,7 @@ final class DispatcherKit implements AutoCloseable {
     }
 
     /** The job records whose key is {@code jobId}. */
-    List<ConsumerRecord<byte[], byte[]>> jobRecords(String jobId) {
+    public List<ConsumerRecord<byte[], byte[]>> jobRecords(String jobId) {
         return jobRecords().stream()
                 .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals(jobId))
                 .toList();

@@ -1,0 +1,50 @@
+package io.kiln.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A job the dispatcher accepted (or one submitted earlier, from {@link KilnClient#job}): its id, and calls to read
+ * its status. Immutable and safe to share; every call asks the dispatcher anew.
+ */
+public final class JobHandle {
+    private final KilnClient client;
+    private final String jobId;
+
+    JobHandle(KilnClient client, String jobId) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.jobId = Objects.requireNonNull(jobId, "jobId");
+    }
+
+    /** The job's id: the request's own {@code job_id}, or the one the client assigned. */
+    public String jobId() {
+        return jobId;
+    }
+
+    /**
+     * The job's status now ({@code GET /v1/jobs/{id}}), retried like a submission while the dispatcher is unavailable.
+     *
+     * @throws KilnException.NotFound if this key has no such job
+     * @throws KilnException for the other refusals, or once retrying gave up
+     */
+    public JobStatus status() throws InterruptedException {
+        return client.status(jobId);
+    }
+
+    /**
+     * Polls {@link #status()} until the job is final (succeeded, failed or cancelled) and returns that status. Polls
+     * start 100 ms apart and slow down to one every 2 s. A failed job is returned, not thrown: its {@code error} says
+     * why.
+     *
+     * @param timeout how long to wait; a single status call that is being retried may overrun it by its own budget
+     * @throws KilnException.AwaitTimedOut if the job is not final within {@code timeout}
+     */
+    public JobStatus await(Duration timeout) throws InterruptedException {
+        return client.await(jobId, timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "JobHandle[" + jobId + "]";
+    }
+}

@@ -1,0 +1,92 @@
+package io.kiln.client;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.kiln.contracts.ErrorCode;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * A job as {@code GET /v1/jobs/{id}} answers it (docs/DISPATCHER.md, "Routes").
+ *
+ * @param jobId {@code job_id}
+ * @param status where the job is
+ * @param progress denoising steps done of the running attempt; null before the first step
+ * @param images the stored PNGs once the job succeeded; empty before
+ * @param error why the job failed; null unless it failed
+ * @param acceptedAt {@code accepted_at}: when Kafka took the job
+ * @param startedAt {@code started_at}: when the first attempt started; null before
+ * @param finishedAt {@code finished_at}: when it succeeded, failed or was cancelled; null before
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record JobStatus(
+        String jobId,
+        Status status,
+        Progress progress,
+        List<Image> images,
+        Error error,
+        Instant acceptedAt,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    public JobStatus {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(status, "status");
+        images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    /** Whether the job has ended: succeeded, failed or cancelled. Its status changes no more. */
+    public boolean isFinal() {
+        return status.isFinal();
+    }
+
+    /** Where a job is. Only the last three are final. */
+    public enum Status {
+        QUEUED("queued"),
+        RUNNING("running"),
+        SUCCEEDED("succeeded"),
+        FAILED("failed"),
+        CANCELLED("cancelled");
+
+        private final String wireName;
+
+        Status(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The name used in JSON. */
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        public boolean isFinal() {
+            return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        }
+    }
+
+    /** Denoising steps done of the running attempt's total. */
+    public record Progress(int step, int total) {}
+
+    /**
+     * One stored PNG of a succeeded job.
+     *
+     * @param uri where it is stored ({@code s3://bucket/key})
+     * @param seed the seed that renders this image on its own
+     * @param sizeBytes {@code size_bytes}: the PNG's length
+     * @param sha256 SHA-256 of the PNG, 64 lowercase hex digits
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Image(URI uri, long seed, int width, int height, long sizeBytes, String sha256) {}
+
+    /**
+     * Why a job failed.
+     *
+     * @param code what kind of failure; codes newer than this client read as {@link ErrorCode#INTERNAL}
+     * @param retriable whether the same request may succeed later
+     */
+    public record Error(ErrorCode code, String message, boolean retriable) {}
+}
