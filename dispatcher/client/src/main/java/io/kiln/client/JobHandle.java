@@ -1,5 +1,6 @@
 package io.kiln.client;
 
+import io.kiln.contracts.JobStatus;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package io.kiln.client;
 
 import io.kiln.contracts.GenerationRequest;
+import io.kiln.contracts.JobStatus;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.Violation;
 import java.io.IOException;

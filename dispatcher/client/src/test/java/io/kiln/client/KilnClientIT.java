@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobEvent;
+import io.kiln.contracts.JobStatus;
 import io.kiln.contracts.ParseResult;
 import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.S3Uri;
@@ -163,7 +164,7 @@ class KilnClientIT {
         assertThat(done.error()).isNull();
         assertThat(done.images())
                 .containsExactly(new JobStatus.Image(
-                        URI.create("s3://kiln-outputs/" + job.jobId() + "/0.png"), 42, 64, 64, 1234, sha));
+                        S3Uri.parse("s3://kiln-outputs/" + job.jobId() + "/0.png"), 42, 64, 64, 1234, sha));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.kiln.dispatcher.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
+import io.kiln.contracts.JobStatus;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.ParseResult;
 import io.kiln.contracts.RequestParser;
@@ -11,8 +12,8 @@ import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.intake.Submission;
-import io.kiln.dispatcher.status.JobStatus;
 import io.kiln.dispatcher.status.StatusUnavailableException;
+import io.kiln.dispatcher.status.StoredStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -124,7 +125,7 @@ public final class ApiServer implements AutoCloseable {
             case Submission.Accepted accepted -> {
                 ObjectNode answer = JsonCodec.mapper().createObjectNode();
                 answer.put("job_id", accepted.jobId())
-                        .put("status", JobStatus.State.QUEUED.wireName())
+                        .put("status", JobStatus.Status.QUEUED.wireName())
                         .put("status_url", "/v1/jobs/" + accepted.jobId());
                 ctx.header("Location", "/v1/jobs/" + accepted.jobId());
                 json(ctx, 202, answer);
@@ -142,29 +143,14 @@ public final class ApiServer implements AutoCloseable {
 
     private static void status(Context ctx, JobIntake intake) {
         String jobId = ctx.pathParam("id");
-        Optional<JobStatus> job;
+        Optional<StoredStatus> job;
         try {
             job = intake.find(jobId, ctx.attribute(KEY_NAME));
         } catch (StatusUnavailableException e) {
             throw new ApiException(503, "unavailable", e.getMessage() + "; retry later");
         }
-        JobStatus status = job.orElseThrow(() -> new ApiException(404, "not_found", "no job " + jobId));
-        json(ctx, 200, view(status));
-    }
-
-    /** The job as clients see it: every field present, null where unknown; the owner and hash stay inside. */
-    private static ObjectNode view(JobStatus status) {
-        var mapper = JsonCodec.mapper();
-        ObjectNode view = mapper.createObjectNode();
-        view.put("job_id", status.jobId());
-        view.put("status", status.state().wireName());
-        view.set("progress", mapper.valueToTree(status.progress()));
-        view.set("images", mapper.valueToTree(status.images()));
-        view.set("error", mapper.valueToTree(status.error()));
-        view.set("accepted_at", mapper.valueToTree(status.acceptedAt()));
-        view.set("started_at", mapper.valueToTree(status.startedAt()));
-        view.set("finished_at", mapper.valueToTree(status.finishedAt()));
-        return view;
+        StoredStatus status = job.orElseThrow(() -> new ApiException(404, "not_found", "no job " + jobId));
+        json(ctx, 200, JsonCodec.mapper().valueToTree(status.view()));
     }
 
     private static void health(Context ctx, Supplier<List<String>> unmetReadiness) {

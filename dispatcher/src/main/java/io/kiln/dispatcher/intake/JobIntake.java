@@ -4,9 +4,9 @@ import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.Headers;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.SeedSource;
-import io.kiln.dispatcher.status.JobStatus;
 import io.kiln.dispatcher.status.StatusService;
 import io.kiln.dispatcher.status.StatusUnavailableException;
+import io.kiln.dispatcher.status.StoredStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -107,9 +107,9 @@ public final class JobIntake {
      *
      * @throws StatusUnavailableException if the status store cannot answer and this replica did not write the job
      */
-    public Optional<JobStatus> find(String jobId, String keyName) throws StatusUnavailableException {
-        Optional<JobStatus> recentlyWritten = recent.find(jobId).flatMap(RecentAcceptances.Entry::asQueued);
-        Optional<JobStatus> stored;
+    public Optional<StoredStatus> find(String jobId, String keyName) throws StatusUnavailableException {
+        Optional<StoredStatus> recentlyWritten = recent.find(jobId).flatMap(RecentAcceptances.Entry::asQueued);
+        Optional<StoredStatus> stored;
         try {
             stored = status.find(jobId);
         } catch (StatusUnavailableException e) {

@@ -1,6 +1,6 @@
 package io.kiln.dispatcher.intake;
 
-import io.kiln.dispatcher.status.JobStatus;
+import io.kiln.dispatcher.status.StoredStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,11 +38,11 @@ final class RecentAcceptances {
         }
 
         /** The job as queued, once Kafka acknowledged it; empty while the write is pending or if it failed. */
-        Optional<JobStatus> asQueued() {
+        Optional<StoredStatus> asQueued() {
             if (!accepted.isDone() || accepted.isCompletedExceptionally()) {
                 return Optional.empty();
             }
-            return Optional.of(JobStatus.queued(jobId, keyName, requestSha256, accepted.join()));
+            return Optional.of(StoredStatus.queued(jobId, keyName, requestSha256, accepted.join()));
         }
     }
 

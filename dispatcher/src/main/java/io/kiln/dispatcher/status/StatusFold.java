@@ -2,6 +2,7 @@ package io.kiln.dispatcher.status;
 
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
+import io.kiln.contracts.JobStatus;
 import java.util.List;
 
 /**
@@ -23,14 +24,14 @@ final class StatusFold {
     private StatusFold() {}
 
     /** Folds a record of the job topic into {@code current}, which is null for a job not seen before. */
-    static JobStatus accepted(String jobId, AcceptedJob accepted, JobStatus current) {
+    static StoredStatus accepted(String jobId, AcceptedJob accepted, StoredStatus current) {
         if (current == null) {
-            return JobStatus.queued(jobId, accepted.keyName(), accepted.requestSha256(), accepted.acceptedAt());
+            return StoredStatus.queued(jobId, accepted.keyName(), accepted.requestSha256(), accepted.acceptedAt());
         }
         if (current.acceptedAt() != null) {
             return current;
         }
-        return new JobStatus(
+        return new StoredStatus(
                 current.jobId(),
                 current.state(),
                 accepted.keyName(),
@@ -44,21 +45,21 @@ final class StatusFold {
     }
 
     /** Folds an event into {@code current}, which is null for a job whose acceptance has not been read yet. */
-    static JobStatus event(String jobId, JobEventEnvelope envelope, JobStatus current) {
-        JobStatus status = current != null
+    static StoredStatus event(String jobId, JobEventEnvelope envelope, StoredStatus current) {
+        StoredStatus status = current != null
                 ? current
-                : new JobStatus(jobId, JobStatus.State.QUEUED, null, null, null, List.of(), null, null, null, null);
+                : new StoredStatus(jobId, JobStatus.Status.QUEUED, null, null, null, List.of(), null, null, null, null);
         if (status.state().isFinal()) {
             return status;
         }
         var started = status.startedAt() != null ? status.startedAt() : envelope.time();
         return switch (envelope.data()) {
             case JobEvent.Started ignored ->
-                with(status, JobStatus.State.RUNNING, null, List.of(), null, started, null);
+                with(status, JobStatus.Status.RUNNING, null, List.of(), null, started, null);
             case JobEvent.Progress progress ->
                 with(
                         status,
-                        JobStatus.State.RUNNING,
+                        JobStatus.Status.RUNNING,
                         new JobStatus.Progress(progress.step(), progress.total()),
                         List.of(),
                         null,
@@ -67,7 +68,7 @@ final class StatusFold {
             case JobEvent.Succeeded succeeded ->
                 with(
                         status,
-                        JobStatus.State.SUCCEEDED,
+                        JobStatus.Status.SUCCEEDED,
                         status.progress(),
                         succeeded.images().stream()
                                 .map(image -> new JobStatus.Image(
@@ -84,7 +85,7 @@ final class StatusFold {
             case JobEvent.Failed failed ->
                 with(
                         status,
-                        JobStatus.State.FAILED,
+                        JobStatus.Status.FAILED,
                         status.progress(),
                         List.of(),
                         new JobStatus.Error(failed.code(), failed.message(), failed.retriable()),
@@ -93,7 +94,7 @@ final class StatusFold {
             case JobEvent.Cancelled ignored ->
                 with(
                         status,
-                        JobStatus.State.CANCELLED,
+                        JobStatus.Status.CANCELLED,
                         status.progress(),
                         List.of(),
                         null,
@@ -102,15 +103,15 @@ final class StatusFold {
         };
     }
 
-    private static JobStatus with(
-            JobStatus status,
-            JobStatus.State state,
+    private static StoredStatus with(
+            StoredStatus status,
+            JobStatus.Status state,
             JobStatus.Progress progress,
             List<JobStatus.Image> images,
             JobStatus.Error error,
             java.time.Instant startedAt,
             java.time.Instant finishedAt) {
-        return new JobStatus(
+        return new StoredStatus(
                 status.jobId(),
                 state,
                 status.keyName(),

@@ -92,8 +92,8 @@ public final class StatusService implements AutoCloseable {
      *
      * @throws StatusUnavailableException while the store cannot be queried (starting, restoring, stopped)
      */
-    public Optional<JobStatus> find(String jobId) throws StatusUnavailableException {
-        ReadOnlyKeyValueStore<String, JobStatus> store;
+    public Optional<StoredStatus> find(String jobId) throws StatusUnavailableException {
+        ReadOnlyKeyValueStore<String, StoredStatus> store;
         try {
             store = streams.store(StoreQueryParameters.fromNameAndType(
                     StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));

@@ -49,7 +49,7 @@ public final class StatusTopology {
     /** Builds the topology over {@code topics}. */
     public static Topology build(TopicSettings topics) {
         Serde<String> keys = Serdes.String();
-        Serde<JobStatus> statuses = JsonSerde.of(JobStatus.class);
+        Serde<StoredStatus> statuses = JsonSerde.of(StoredStatus.class);
         StreamsBuilder builder = new StreamsBuilder();
 
         KGroupedStream<String, AcceptedJob> accepted = builder.stream(
@@ -60,11 +60,11 @@ public final class StatusTopology {
                         topics.events(), Consumed.with(keys, JsonSerde.of(JobEventEnvelope.class)))
                 .groupByKey(Grouped.with(keys, JsonSerde.of(JobEventEnvelope.class)));
 
-        accepted.<JobStatus>cogroup(StatusFold::accepted)
+        accepted.<StoredStatus>cogroup(StatusFold::accepted)
                 .cogroup(events, StatusFold::event)
                 .aggregate(
                         () -> null,
-                        Materialized.<String, JobStatus, KeyValueStore<Bytes, byte[]>>as(FOLD_STORE)
+                        Materialized.<String, StoredStatus, KeyValueStore<Bytes, byte[]>>as(FOLD_STORE)
                                 .withKeySerde(keys)
                                 .withValueSerde(statuses))
                 .toStream()
@@ -73,7 +73,7 @@ public final class StatusTopology {
         builder.globalTable(
                 topics.status(),
                 Consumed.with(keys, statuses),
-                Materialized.<String, JobStatus, KeyValueStore<Bytes, byte[]>>as(STATUS_STORE)
+                Materialized.<String, StoredStatus, KeyValueStore<Bytes, byte[]>>as(STATUS_STORE)
                         .withKeySerde(keys)
                         .withValueSerde(statuses));
         return builder.build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
+import io.kiln.contracts.JobStatus;
 import java.net.URI;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -20,14 +21,14 @@ class StatusFoldTest {
         return JobEventEnvelope.of(URI.create("/kiln/workers/gpu-0"), JOB, time, data);
     }
 
-    private static JobStatus fold(JobStatus status, JobEventEnvelope event) {
+    private static StoredStatus fold(StoredStatus status, JobEventEnvelope event) {
         return StatusFold.event(JOB, event, status);
     }
 
     @Test
     void acceptanceQueuesTheJobForItsKey() {
-        JobStatus status = StatusFold.accepted(JOB, BY_ANA, null);
-        assertThat(status.state()).isEqualTo(JobStatus.State.QUEUED);
+        StoredStatus status = StatusFold.accepted(JOB, BY_ANA, null);
+        assertThat(status.state()).isEqualTo(JobStatus.Status.QUEUED);
         assertThat(status.isOwnedBy("ana")).isTrue();
         assertThat(status.isOwnedBy("bo")).isFalse();
         assertThat(status.acceptedAt()).isEqualTo(ACCEPTED);
@@ -35,16 +36,16 @@ class StatusFoldTest {
 
     @Test
     void theFirstAcceptanceWinsWhenTheJobIdIsWrittenTwice() {
-        JobStatus first = StatusFold.accepted(JOB, BY_ANA, null);
-        JobStatus second = StatusFold.accepted(JOB, new AcceptedJob("bo", "b".repeat(64), STARTED), first);
+        StoredStatus first = StatusFold.accepted(JOB, BY_ANA, null);
+        StoredStatus second = StatusFold.accepted(JOB, new AcceptedJob("bo", "b".repeat(64), STARTED), first);
         assertThat(second).isEqualTo(first);
     }
 
     @Test
     void eventsRunTheJobToSuccess() {
-        JobStatus status = StatusFold.accepted(JOB, BY_ANA, null);
+        StoredStatus status = StatusFold.accepted(JOB, BY_ANA, null);
         status = fold(status, event(STARTED, new JobEvent.Started("sd", "gpu-0", 1)));
-        assertThat(status.state()).isEqualTo(JobStatus.State.RUNNING);
+        assertThat(status.state()).isEqualTo(JobStatus.Status.RUNNING);
         assertThat(status.startedAt()).isEqualTo(STARTED);
 
         status = fold(status, event(STARTED.plusSeconds(1), new JobEvent.Progress(10, 50)));
@@ -52,29 +53,29 @@ class StatusFoldTest {
         assertThat(status.startedAt()).isEqualTo(STARTED);
 
         status = fold(status, event(FINISHED, new JobEvent.Cancelled("by the client")));
-        assertThat(status.state()).isEqualTo(JobStatus.State.CANCELLED);
+        assertThat(status.state()).isEqualTo(JobStatus.Status.CANCELLED);
         assertThat(status.finishedAt()).isEqualTo(FINISHED);
         assertThat(status.isOwnedBy("ana")).isTrue();
     }
 
     @Test
     void aFinalStateIsNeverLeftByLateEvents() {
-        JobStatus failed = fold(
+        StoredStatus failed = fold(
                 StatusFold.accepted(JOB, BY_ANA, null),
                 event(FINISHED, new JobEvent.Failed(ErrorCode.EXPIRED, "deadline passed", false, 1)));
         assertThat(failed.error()).isEqualTo(new JobStatus.Error(ErrorCode.EXPIRED, "deadline passed", false));
 
-        JobStatus late = fold(failed, event(FINISHED.plusSeconds(1), new JobEvent.Progress(2, 50)));
+        StoredStatus late = fold(failed, event(FINISHED.plusSeconds(1), new JobEvent.Progress(2, 50)));
         assertThat(late).isEqualTo(failed);
     }
 
     @Test
     void anAcceptanceReadAfterTheFirstEventKeepsTheEventsState() {
-        JobStatus running = fold(null, event(STARTED, new JobEvent.Started("sd", "gpu-0", 1)));
+        StoredStatus running = fold(null, event(STARTED, new JobEvent.Started("sd", "gpu-0", 1)));
         assertThat(running.isOwnedBy("ana")).isFalse();
 
-        JobStatus status = StatusFold.accepted(JOB, BY_ANA, running);
-        assertThat(status.state()).isEqualTo(JobStatus.State.RUNNING);
+        StoredStatus status = StatusFold.accepted(JOB, BY_ANA, running);
+        assertThat(status.state()).isEqualTo(JobStatus.Status.RUNNING);
         assertThat(status.isOwnedBy("ana")).isTrue();
         assertThat(status.acceptedAt()).isEqualTo(ACCEPTED);
         assertThat(status.startedAt()).isEqualTo(STARTED);
@@ -82,10 +83,10 @@ class StatusFoldTest {
 
     @Test
     void aRetrysStartClearsTheProgressButKeepsTheFirstStart() {
-        JobStatus status = fold(
+        StoredStatus status = fold(
                 fold(StatusFold.accepted(JOB, BY_ANA, null), event(STARTED, new JobEvent.Started("sd", "gpu-0", 1))),
                 event(STARTED.plusSeconds(1), new JobEvent.Progress(10, 50)));
-        JobStatus retried = fold(status, event(STARTED.plusSeconds(30), new JobEvent.Started("sd", "gpu-1", 2)));
+        StoredStatus retried = fold(status, event(STARTED.plusSeconds(30), new JobEvent.Started("sd", "gpu-1", 2)));
         assertThat(retried.progress()).isNull();
         assertThat(retried.startedAt()).isEqualTo(STARTED);
     }

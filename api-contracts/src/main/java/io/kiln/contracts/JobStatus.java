@@ -1,8 +1,7 @@
-package io.kiln.client;
+package io.kiln.contracts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.kiln.contracts.ErrorCode;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +9,8 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * A job as {@code GET /v1/jobs/{id}} answers it (docs/DISPATCHER.md, "Routes").
+ * A job as the dispatcher's {@code GET /v1/jobs/{id}} answers it (docs/DISPATCHER.md, "Routes"): what the dispatcher
+ * writes and the Java client reads.
  *
  * @param jobId {@code job_id}
  * @param status where the job is
@@ -21,6 +21,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param startedAt {@code started_at}: when the first attempt started; null before
  * @param finishedAt {@code finished_at}: when it succeeded, failed or was cancelled; null before
  */
+// every field present, null where not known yet, so a client reads one shape whatever the job's state
+@JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record JobStatus(
         String jobId,
@@ -74,18 +76,18 @@ public record JobStatus(
     /**
      * One stored PNG of a succeeded job.
      *
-     * @param uri where it is stored ({@code s3://bucket/key})
+     * @param uri where it is stored
      * @param seed the seed that renders this image on its own
      * @param sizeBytes {@code size_bytes}: the PNG's length
      * @param sha256 SHA-256 of the PNG, 64 lowercase hex digits
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Image(URI uri, long seed, int width, int height, long sizeBytes, String sha256) {}
+    public record Image(S3Uri uri, long seed, int width, int height, long sizeBytes, String sha256) {}
 
     /**
      * Why a job failed.
      *
-     * @param code what kind of failure; codes newer than this client read as {@link ErrorCode#INTERNAL}
+     * @param code what kind of failure
      * @param retriable whether the same request may succeed later
      */
     public record Error(ErrorCode code, String message, boolean retriable) {}
