@@ -26,8 +26,19 @@ public final class Topics {
      */
     public static final String STATUS = "kiln.status.v1";
 
-    /** Commands to workers, such as cancelling a job. */
+    /**
+     * Commands to workers, such as cancelling a job: {@link CancelCommand} JSON keyed by job id, written by the
+     * dispatcher and read whole by every worker. Whoever creates it makes it compacted and deleting ({@code
+     * cleanup.policy=compact,delete}) with a retention of {@link #CONTROL_RETENTION}.
+     */
     public static final String CONTROL = "kiln.control.v1";
+
+    /**
+     * How long a control topic created by Kiln keeps a cancel ({@code retention.ms}): as long as Kafka keeps a job
+     * request by default ({@code log.retention.hours}, 7 days), after which no job it could name is left to cancel.
+     * The worker and the dispatcher both create the topic with it.
+     */
+    public static final Duration CONTROL_RETENTION = Duration.ofDays(7);
 
     /**
      * How long a request rests on each retry topic before its next attempt: 10 s, 1 min, 5 min. Transient failures

@@ -30,4 +30,9 @@ class TopicsTest {
         assertThat(Topics.DEFAULT_RETRY_DELAYS)
                 .containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
     }
+
+    @Test
+    void controlTopicKeepsCancelsAsLongAsKafkaKeepsJobsByDefault() {
+        assertThat(Topics.CONTROL_RETENTION).isEqualTo(Duration.ofDays(7));
+    }
 }

@@ -3,6 +3,7 @@ package io.kiln.dispatcher;
 import io.kiln.contracts.SeedSource;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.http.ApiServer;
+import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;
 import io.kiln.dispatcher.status.StatusService;
@@ -22,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running dispatcher: the HTTP API, the job producer and the status application, started together and stopped
- * together.
+ * A running dispatcher: the HTTP API, the producer of jobs and cancels, and the status application, started together
+ * and stopped together.
  *
  * <p>Starting does not wait for Kafka, so a dispatcher comes up (and says it is not ready) while Kafka is away: the
- * status application starts once Kafka answers, and {@code POST /v1/jobs} answers 503 until Kafka takes writes.
+ * status application starts once Kafka answers, and {@code POST /v1/jobs} and {@code DELETE /v1/jobs/{id}} answer 503
+ * until Kafka takes writes.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -69,8 +71,10 @@ public final class Dispatcher implements AutoCloseable {
                     status,
                     SeedSource.secureRandom(),
                     Clock.systemUTC());
-            ApiServer api =
-                    ApiServer.start(config.http(), config.apiKeys(), intake, () -> unmetReadiness(admin, status));
+            CancelIntake cancels = new CancelIntake(
+                    producer, config.topics().control(), config.kafka().acceptTimeout(), intake, Clock.systemUTC());
+            ApiServer api = ApiServer.start(
+                    config.http(), config.apiKeys(), intake, cancels, () -> unmetReadiness(admin, status));
             log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
             return new Dispatcher(admin, producer, status, api);
         } catch (RuntimeException e) {

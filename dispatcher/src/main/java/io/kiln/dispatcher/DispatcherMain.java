@@ -28,8 +28,9 @@ import java.util.concurrent.CountDownLatch;
  *   <tr><td>{@code KILN_DISPATCHER_ACCEPT_TIMEOUT_SECONDS}</td><td>{@code 10}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_APPLICATION_ID}</td><td>{@code kiln-dispatcher}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_STATE_DIR}</td><td>{@code ./kiln-dispatcher-state}</td></tr>
- *   <tr><td>{@code KILN_TOPICS_JOBS}, {@code KILN_TOPICS_EVENTS}, {@code KILN_TOPICS_STATUS}</td>
- *       <td>{@code kiln.jobs.v1}, {@code kiln.events.v1}, {@code kiln.status.v1}</td></tr>
+ *   <tr><td>{@code KILN_TOPICS_JOBS}, {@code KILN_TOPICS_EVENTS}, {@code KILN_TOPICS_STATUS},
+ *       {@code KILN_TOPICS_CONTROL}</td>
+ *       <td>{@code kiln.jobs.v1}, {@code kiln.events.v1}, {@code kiln.status.v1}, {@code kiln.control.v1}</td></tr>
  * </table>
  *
  * A bad setting stops start-up with a message naming it (exit 2).
@@ -77,7 +78,8 @@ public final class DispatcherMain {
         var topics = new TopicSettings(
                 env.getOrDefault("KILN_TOPICS_JOBS", standard.jobs()),
                 env.getOrDefault("KILN_TOPICS_EVENTS", standard.events()),
-                env.getOrDefault("KILN_TOPICS_STATUS", standard.status()));
+                env.getOrDefault("KILN_TOPICS_STATUS", standard.status()),
+                env.getOrDefault("KILN_TOPICS_CONTROL", standard.control()));
         var status = new StatusSettings(
                 env.getOrDefault("KILN_DISPATCHER_APPLICATION_ID", StatusSettings.DEFAULT_APPLICATION_ID),
                 Path.of(env.getOrDefault("KILN_DISPATCHER_STATE_DIR", "kiln-dispatcher-state")));

@@ -42,7 +42,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One dispatcher test's world on the real broker: its own topics and Streams application id, two API keys
- * ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events and a reader of the job topic.
+ * ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events and a reader of the job and
+ * control topics.
  * Public, and shipped in the dispatcher's test-jar, for the Java client's tests ({@code kiln-client}).
  */
 public final class DispatcherKit implements AutoCloseable {
@@ -76,7 +77,7 @@ public final class DispatcherKit implements AutoCloseable {
     }
 
     public TopicSettings topics() {
-        return new TopicSettings(name + ".jobs", name + ".events", name + ".status");
+        return new TopicSettings(name + ".jobs", name + ".events", name + ".status", name + ".control");
     }
 
     public DispatcherConfig config(String bootstrapServers, Duration acceptTimeout) {
@@ -122,6 +123,15 @@ public final class DispatcherKit implements AutoCloseable {
         return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> delete(Dispatcher dispatcher, String path, String key) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri(dispatcher, path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> post(Dispatcher dispatcher, String key, String contentType, String body) throws Exception {
         return post(dispatcher, key, contentType, HttpRequest.BodyPublishers.ofString(body));
     }
@@ -163,11 +173,21 @@ public final class DispatcherKit implements AutoCloseable {
 
     /** Every record of this kit's job topic, from the beginning to its current end. */
     public List<ConsumerRecord<byte[], byte[]>> jobRecords() {
+        return records(topics().jobs());
+    }
+
+    /** The records of this kit's control topic (cancels) whose key is {@code jobId}. */
+    public List<ConsumerRecord<byte[], byte[]>> controlRecords(String jobId) {
+        return withKey(records(topics().control()), jobId);
+    }
+
+    /** Every record of {@code topic}, from the beginning to its current end. */
+    private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics().jobs()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
             consumer.assign(partitions);
@@ -177,7 +197,7 @@ public final class DispatcherKit implements AutoCloseable {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("cannot read " + topics().jobs() + " to its end");
+                    throw new AssertionError("cannot read " + topic + " to its end");
                 }
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
             }
@@ -187,7 +207,12 @@ public final class DispatcherKit implements AutoCloseable {
 
     /** The job records whose key is {@code jobId}. */
     public List<ConsumerRecord<byte[], byte[]>> jobRecords(String jobId) {
-        return jobRecords().stream()
+        return withKey(jobRecords(), jobId);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> withKey(
+            List<ConsumerRecord<byte[], byte[]>> records, String jobId) {
+        return records.stream()
                 .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals(jobId))
                 .toList();
     }

@@ -34,6 +34,8 @@ class KafkaUnavailableIT {
             assertThat(kit.get(dispatcher, "/v1/health", null).statusCode()).isEqualTo(503);
             assertThat(kit.get(dispatcher, "/v1/jobs/anything", ALPHA_KEY).statusCode())
                     .isEqualTo(503);
+            assertThat(kit.delete(dispatcher, "/v1/jobs/anything", ALPHA_KEY).statusCode())
+                    .isEqualTo(503);
             // a client job id cannot be checked against earlier submissions either
             assertThat(kit.submit(dispatcher, ALPHA_KEY, "{\"job_id\": \"x\", \"prompt\": \"a fox\"}")
                             .statusCode())

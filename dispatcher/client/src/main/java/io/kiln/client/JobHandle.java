@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * A job the dispatcher accepted (or one submitted earlier, from {@link KilnClient#job}): its id, and calls to read
- * its status. Immutable and safe to share; every call asks the dispatcher anew.
+ * its status and cancel it. Immutable and safe to share; every call asks the dispatcher anew.
  */
 public final class JobHandle {
     private final KilnClient client;
@@ -30,6 +30,20 @@ public final class JobHandle {
      */
     public JobStatus status() throws InterruptedException {
         return client.status(jobId);
+    }
+
+    /**
+     * Asks the dispatcher to cancel the job ({@code DELETE /v1/jobs/{id}}) and returns its status as the dispatcher
+     * answered. A job still queued or running is returned as it was: its cancel is on its way to the workers, and
+     * the job ends {@code cancelled} (or, if it was about to finish, {@code succeeded} or {@code failed}); {@link
+     * #await} tells which. A job already final is returned as it is and nothing changes. Retried like a submission
+     * while the dispatcher is unavailable; cancelling twice is cancelling once.
+     *
+     * @throws KilnException.NotFound if this key has no such job
+     * @throws KilnException for the other refusals, or once retrying gave up
+     */
+    public JobStatus cancel() throws InterruptedException {
+        return client.cancel(jobId);
     }
 
     /**

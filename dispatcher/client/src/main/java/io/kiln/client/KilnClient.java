@@ -23,8 +23,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The Java client of the dispatcher's HTTP API (docs/DISPATCHER.md, docs/CLIENT.md): submits generation requests and
- * reads their status.
+ * The Java client of the dispatcher's HTTP API (docs/DISPATCHER.md, docs/CLIENT.md): submits generation requests,
+ * reads their status and cancels them.
  *
  * <pre>{@code
  * try (KilnClient kiln = KilnClient.builder().baseUrl(URI.create("http://127.0.0.1:8080")).apiKey(key).build()) {
@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p><b>Retries.</b> A call answered {@code 503} or {@code 429}, or whose connection failed, is tried again as the
- * {@link RetryPolicy} says. A request without a {@code job_id} gets one (a random UUID) before its first try, so every
+ * {@link RetryPolicy} says; status reads and cancels are idempotent, so they are retried the same way. A request
+ * without a {@code job_id} gets one (a random UUID) before its first try, so every
  * try sends the same job and the dispatcher writes it at most once. Other refusals are thrown at once, each as its own
  * {@link KilnException}.
  *
@@ -135,6 +136,17 @@ public final class KilnClient implements AutoCloseable {
         HttpResponse<String> response = exchange(request);
         return switch (response.statusCode()) {
             case 200 -> read(response, JobStatus.class);
+            case 404 -> throw new KilnException.NotFound(jobId);
+            default -> throw refusal(response);
+        };
+    }
+
+    JobStatus cancel(String jobId) throws InterruptedException {
+        HttpRequest request = authorized("/v1/jobs/" + jobId).DELETE().build();
+        HttpResponse<String> response = exchange(request);
+        return switch (response.statusCode()) {
+            // 202: the cancel is written; 200: the job had already finished, and nothing was written
+            case 200, 202 -> read(response, JobStatus.class);
             case 404 -> throw new KilnException.NotFound(jobId);
             default -> throw refusal(response);
         };

@@ -49,6 +49,11 @@ class ClientRetryIT {
                         .isInstanceOfSatisfying(KilnException.Unavailable.class, e -> assertThat(e.attempts())
                                 .isEqualTo(3))
                         .hasMessageContaining("GET /v1/jobs/any-job: 503");
+                // and so is a cancel: a DELETE is idempotent
+                assertThatThrownBy(() -> client.job("any-job").cancel())
+                        .isInstanceOfSatisfying(KilnException.Unavailable.class, e -> assertThat(e.attempts())
+                                .isEqualTo(3))
+                        .hasMessageContaining("DELETE /v1/jobs/any-job: 503");
             }
         }
     }

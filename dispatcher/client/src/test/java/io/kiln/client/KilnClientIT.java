@@ -4,10 +4,12 @@ import static io.kiln.dispatcher.DispatcherKit.ALPHA_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kiln.contracts.CancelCommand;
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.ParseResult;
 import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.S3Uri;
@@ -178,6 +180,36 @@ class KilnClientIT {
         assertThat(done.status()).isEqualTo(JobStatus.Status.FAILED);
         assertThat(done.error())
                 .isEqualTo(new JobStatus.Error(ErrorCode.STORAGE_UNAVAILABLE, "S3 PutObject failed: 503", true));
+    }
+
+    @Test
+    void cancelWritesTheCancelAndTheJobEndsCancelledOnceTheWorkerSaysSo() throws Exception {
+        JobHandle job = client.submit(fox().build());
+
+        JobStatus answered = job.cancel();
+
+        assertThat(answered.jobId()).isEqualTo(job.jobId());
+        assertThat(answered.status()).isEqualTo(JobStatus.Status.QUEUED);
+        var records = kit.controlRecords(job.jobId());
+        assertThat(records).hasSize(1);
+        CancelCommand command = JsonCodec.readCancel(records.getFirst().value());
+        assertThat(command.reason()).contains(DispatcherKit.ALPHA);
+
+        // what the worker publishes once it has read the command
+        kit.publish(job.jobId(), new JobEvent.Cancelled(command.reason()));
+        JobStatus done = job.await(Duration.ofSeconds(30));
+        assertThat(done.status()).isEqualTo(JobStatus.Status.CANCELLED);
+        assertThat(done.finishedAt()).isNotNull();
+
+        // cancelling a finished job returns it as it is and writes nothing
+        assertThat(job.cancel().status()).isEqualTo(JobStatus.Status.CANCELLED);
+        assertThat(kit.controlRecords(job.jobId())).hasSize(1);
+    }
+
+    @Test
+    void cancelOfAJobNeverSubmittedIsNotFound() {
+        assertThatThrownBy(() -> client.job("never-" + UUID.randomUUID()).cancel())
+                .isInstanceOf(KilnException.NotFound.class);
     }
 
     @Test

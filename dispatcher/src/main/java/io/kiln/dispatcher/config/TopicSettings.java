@@ -13,23 +13,26 @@ import java.util.regex.Pattern;
  * @param jobs where accepted jobs are written, keyed by job id
  * @param events the workers' job events, folded into the status
  * @param status the compacted job-status topic the dispatcher writes and every replica reads back
+ * @param control where cancels are written for the workers, keyed by job id; the workers' {@code KILN_TOPICS_CONTROL}
  */
-public record TopicSettings(String jobs, String events, String status) {
+public record TopicSettings(String jobs, String events, String status, String control) {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     public TopicSettings {
         requireTopicName(jobs, "topics.jobs");
         requireTopicName(events, "topics.events");
         requireTopicName(status, "topics.status");
-        if (new HashSet<>(List.of(jobs, events, status)).size() < 3) {
-            throw new IllegalArgumentException("topics: jobs, events and status must be three different topics, were "
-                    + jobs + ", " + events + ", " + status);
+        requireTopicName(control, "topics.control");
+        if (new HashSet<>(List.of(jobs, events, status, control)).size() < 4) {
+            throw new IllegalArgumentException(
+                    "topics: jobs, events, status and control must be four different topics, were " + jobs + ", "
+                            + events + ", " + status + ", " + control);
         }
     }
 
     /** The cluster's standard topics. */
     public static TopicSettings defaults() {
-        return new TopicSettings(Topics.JOBS, Topics.EVENTS, Topics.STATUS);
+        return new TopicSettings(Topics.JOBS, Topics.EVENTS, Topics.STATUS, Topics.CONTROL);
     }
 
     private static void requireTopicName(String name, String field) {

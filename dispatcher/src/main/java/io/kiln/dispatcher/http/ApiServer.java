@@ -10,6 +10,8 @@ import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.Violation;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.intake.CancelIntake;
+import io.kiln.dispatcher.intake.Cancellation;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.intake.Submission;
 import io.kiln.dispatcher.status.StatusUnavailableException;
@@ -31,6 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>{@code POST /v1/jobs}: validate, accept, answer 202 once Kafka holds the job
  *   <li>{@code GET /v1/jobs/{id}}: the job's status, to the key that submitted it
+ *   <li>{@code DELETE /v1/jobs/{id}}: cancel the job; 202 once Kafka holds the cancel, 200 if it had already finished
  *   <li>{@code GET /v1/health}: 200 when ready, else 503 with what is missing; the only route without a key
  * </ul>
  *
@@ -56,7 +59,11 @@ public final class ApiServer implements AutoCloseable {
      * @throws IllegalStateException if the address cannot be bound
      */
     public static ApiServer start(
-            HttpSettings settings, List<ApiKey> keys, JobIntake intake, Supplier<List<String>> unmetReadiness) {
+            HttpSettings settings,
+            List<ApiKey> keys,
+            JobIntake intake,
+            CancelIntake cancels,
+            Supplier<List<String>> unmetReadiness) {
         Authenticator authenticator = new Authenticator(keys);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -67,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before(ctx -> authenticate(ctx, authenticator));
             config.routes.post("/v1/jobs", ctx -> submit(ctx, intake, settings.maxBodyBytes()));
             config.routes.get("/v1/jobs/{id}", ctx -> status(ctx, intake));
+            config.routes.delete("/v1/jobs/{id}", ctx -> cancel(ctx, cancels));
             config.routes.get(HEALTH, ctx -> health(ctx, unmetReadiness));
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -151,6 +159,19 @@ public final class ApiServer implements AutoCloseable {
         }
         StoredStatus status = job.orElseThrow(() -> new ApiException(404, "not_found", "no job " + jobId));
         json(ctx, 200, JsonCodec.mapper().valueToTree(status.view()));
+    }
+
+    private static void cancel(Context ctx, CancelIntake cancels) throws InterruptedException {
+        String jobId = ctx.pathParam("id");
+        switch (cancels.cancel(jobId, ctx.attribute(KEY_NAME))) {
+            case Cancellation.Requested requested ->
+                json(ctx, 202, JsonCodec.mapper().valueToTree(requested.job().view()));
+            case Cancellation.AlreadyFinished finished ->
+                json(ctx, 200, JsonCodec.mapper().valueToTree(finished.job().view()));
+            case Cancellation.NotFound notFound -> throw new ApiException(404, "not_found", "no job " + jobId);
+            case Cancellation.Unavailable unavailable ->
+                throw new ApiException(503, "unavailable", unavailable.reason() + "; retry later");
+        }
     }
 
     private static void health(Context ctx, Supplier<List<String>> unmetReadiness) {

@@ -28,10 +28,10 @@ public final class ClientProperties {
         this.clientIdPrefix = clientIdPrefix;
     }
 
-    /** The producer of accepted jobs. */
+    /** The producer of accepted jobs, and of cancels to the control topic: a 202 for either stands for one record. */
     public Map<String, Object> jobProducer() {
         Map<String, Object> p = common("jobs");
-        // a job counts as accepted only once every in-sync replica has it: a 202 must survive a broker's loss
+        // a job or a cancel counts as accepted only once every in-sync replica has it: a 202 must survive a broker loss
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // the producer's own resends are deduplicated by the broker, so a 202 never stands for two records
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

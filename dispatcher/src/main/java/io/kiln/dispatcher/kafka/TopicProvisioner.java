@@ -1,5 +1,6 @@
 package io.kiln.dispatcher.kafka;
 
+import io.kiln.contracts.Topics;
 import io.kiln.dispatcher.config.TopicSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Makes sure the dispatcher's topics exist before its Streams application starts (a missing source topic stops it),
  * creating the missing ones with as many partitions as the job topic has, or {@value #DEFAULT_PARTITIONS} like the
  * worker when there is none yet: the fold reads jobs and events without repartitioning, so both need the same count.
- * The status topic is compacted: only each job's latest status matters. Topics an operator created are left alone.
+ * The status topic is compacted: only each job's latest status matters. The control topic is made as the worker makes
+ * it: compacted (only the latest command per job matters) and deleting after {@link Topics#CONTROL_RETENTION}, which
+ * the workers read back to forget cancels at the same age. Topics an operator created are left alone.
  */
 public final class TopicProvisioner {
     /** Partitions of topics created here when the job topic does not exist yet: the worker's default. */
@@ -47,6 +50,14 @@ public final class TopicProvisioner {
         if (!existing.contains(topics.status())) {
             missing.add(new NewTopic(topics.status(), partitions, (short) -1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        }
+        if (!existing.contains(topics.control())) {
+            missing.add(new NewTopic(topics.control(), partitions, (short) -1)
+                    .configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG,
+                            Long.toString(Topics.CONTROL_RETENTION.toMillis()))));
         }
         if (missing.isEmpty()) {
             return;

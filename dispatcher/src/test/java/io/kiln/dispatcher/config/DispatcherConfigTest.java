@@ -61,7 +61,7 @@ class DispatcherConfigTest {
                 .isThrownBy(() -> new KafkaSettings("127.0.0.1:9092", Duration.ofMillis(10), Map.of()))
                 .withMessageStartingWith("kafka.acceptTimeout:");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new TopicSettings("a", "a", "b"))
+                .isThrownBy(() -> new TopicSettings("a", "a", "b", "c"))
                 .withMessageStartingWith("topics:");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new StatusSettings("no spaces", Path.of("x")))

@@ -1,5 +1,6 @@
 package io.kiln.worker.kafka;
 
+import io.kiln.contracts.Topics;
 import io.kiln.worker.config.TopicSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,18 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the worker's topics exist before it joins the group, creating the missing ones: the retry and
  * dead-letter topics with as many partitions as the job topic (dead letters keep their partition number), and the
- * control topic compacted (only the latest command per job matters) with a retention of {@link #CONTROL_RETENTION}.
- * Topics an operator created are left as they are.
+ * control topic compacted (only the latest command per job matters) with a retention of
+ * {@link Topics#CONTROL_RETENTION}, as the dispatcher creates it. Topics an operator created are left as they are.
  */
 public final class TopicProvisioner {
     /** Partitions of a job topic created here: the most workers one group can keep busy. */
     static final int DEFAULT_PARTITIONS = 6;
-
-    /**
-     * How long a control topic created here keeps a cancel: as long as Kafka keeps a job request by default
-     * ({@code log.retention.hours}, 7 days), after which no job it could name is left to cancel.
-     */
-    public static final Duration CONTROL_RETENTION = Duration.ofDays(7);
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
@@ -77,7 +72,7 @@ public final class TopicProvisioner {
                                 TopicConfig.CLEANUP_POLICY_CONFIG,
                                 TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                                 TopicConfig.RETENTION_MS_CONFIG,
-                                Long.toString(CONTROL_RETENTION.toMillis()))));
+                                Long.toString(Topics.CONTROL_RETENTION.toMillis()))));
             }
             create(admin, missing);
             Map<String, Integer> counts = new HashMap<>();

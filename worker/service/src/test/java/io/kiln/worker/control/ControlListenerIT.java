@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kiln.contracts.CancelCommand;
 import io.kiln.contracts.JsonCodec;
+import io.kiln.contracts.Topics;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.testing.KilnInfra;
 import io.kiln.worker.config.KafkaSettings;
@@ -45,7 +46,7 @@ class ControlListenerIT {
         write(kafka, topics.control(), "last-week", now.minus(Duration.ofDays(8)));
         write(kafka, topics.control(), "yesterday", now.minus(Duration.ofDays(1)));
 
-        assertThat(provisioned.controlRetention()).contains(TopicProvisioner.CONTROL_RETENTION);
+        assertThat(provisioned.controlRetention()).contains(Topics.CONTROL_RETENTION);
         Cancellations cancellations = readToEnd(properties, topics.control(), provisioned.controlRetention());
         assertThat(cancellations.isCancelled("last-week")).isFalse();
         assertThat(cancellations.reason("yesterday")).contains("because of yesterday");

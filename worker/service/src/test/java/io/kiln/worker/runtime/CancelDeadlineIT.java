@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobEvent;
+import io.kiln.contracts.Topics;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
-import io.kiln.worker.kafka.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,7 @@ class CancelDeadlineIT {
                                     TopicConfig.CLEANUP_POLICY_CONFIG,
                                     TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                                     TopicConfig.RETENTION_MS_CONFIG,
-                                    Long.toString(TopicProvisioner.CONTROL_RETENTION.toMillis())))))
+                                    Long.toString(Topics.CONTROL_RETENTION.toMillis())))))
                     .all()
                     .get();
         }
