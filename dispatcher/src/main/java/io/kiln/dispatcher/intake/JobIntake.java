@@ -148,6 +148,17 @@ public final class JobIntake {
     }
 
     private Submission write(GenerationRequest job, RecentAcceptances.Entry entry) throws InterruptedException {
+        try {
+            return send(job, entry);
+        } catch (RuntimeException | Error unexpected) {
+            // a closed producer, a bug: the entry must not stay pending, or every retry of this id would wait on it
+            recent.release(entry);
+            entry.accepted().completeExceptionally(unexpected);
+            throw unexpected;
+        }
+    }
+
+    private Submission send(GenerationRequest job, RecentAcceptances.Entry entry) throws InterruptedException {
         Instant now = clock.instant();
         var record = new ProducerRecord<>(jobsTopic, null, now.toEpochMilli(), job.jobId(), JsonCodec.write(job));
         record.headers()

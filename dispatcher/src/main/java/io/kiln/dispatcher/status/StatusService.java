@@ -32,6 +32,9 @@ public final class StatusService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Thread starter;
+    // KafkaStreams.start() returns once the global store has caught up with the status topic; before that the store
+    // opens and answers from a partial copy, where a job accepted long ago would read as never accepted
+    private volatile boolean caughtUp;
 
     private StatusService(KafkaStreams streams, Admin admin, TopicSettings topics) {
         this.streams = streams;
@@ -72,6 +75,7 @@ public final class StatusService implements AutoCloseable {
                 }
             }
             streams.start();
+            caughtUp = true;
         } catch (InterruptedException e) {
             // closed before Kafka answered
         }
@@ -93,13 +97,17 @@ public final class StatusService implements AutoCloseable {
      * @throws StatusUnavailableException while the store cannot be queried (starting, restoring, stopped)
      */
     public Optional<StoredStatus> find(String jobId) throws StatusUnavailableException {
+        if (!caughtUp) {
+            throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")");
+        }
         ReadOnlyKeyValueStore<String, StoredStatus> store;
         try {
             store = streams.store(StoreQueryParameters.fromNameAndType(
                     StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
             return Optional.ofNullable(store.get(jobId));
-        } catch (InvalidStateStoreException e) {
-            throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")", e);
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            // IllegalStateException: Streams is stopping, stopped or failed, and its store is gone
+            throw new StatusUnavailableException("job status is not available (" + streams.state() + ")", e);
         }
     }
 

@@ -4,6 +4,10 @@ package io.kiln.dispatcher.status;
 public final class StatusUnavailableException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    public StatusUnavailableException(String message) {
+        super(message);
+    }
+
     public StatusUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
