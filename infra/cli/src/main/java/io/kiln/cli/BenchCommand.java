@@ -10,13 +10,18 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Times the diffusion engine's modules on this machine.",
-        subcommands = {UNetBenchCommand.class, PipelineBenchCommand.class, WorkerBenchCommand.class})
+        subcommands = {
+            UNetBenchCommand.class,
+            PipelineBenchCommand.class,
+            WorkerBenchCommand.class,
+            ModelBenchCommand.class
+        })
 public final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: unet, pipeline or worker");
+        throw new ParameterException(spec.commandLine(), "Missing command: unet, pipeline, worker or model");
     }
 }
