@@ -3,6 +3,7 @@ package io.kiln.dispatcher;
 import io.kiln.contracts.SeedSource;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.http.ApiServer;
+import io.kiln.dispatcher.http.ApiServices;
 import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;
@@ -74,7 +75,9 @@ public final class Dispatcher implements AutoCloseable {
             CancelIntake cancels = new CancelIntake(
                     producer, config.topics().control(), config.kafka().acceptTimeout(), intake, Clock.systemUTC());
             ApiServer api = ApiServer.start(
-                    config.http(), config.apiKeys(), intake, cancels, () -> unmetReadiness(admin, status));
+                    config.http(),
+                    config.apiKeys(),
+                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status)));
             log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
             return new Dispatcher(admin, producer, status, api);
         } catch (RuntimeException e) {

@@ -1,0 +1,23 @@
+package io.kiln.dispatcher.http;
+
+import io.kiln.dispatcher.intake.CancelIntake;
+import io.kiln.dispatcher.intake.JobIntake;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * What the API's routes answer from.
+ *
+ * @param jobs accepts jobs and finds their status
+ * @param cancels writes cancels
+ * @param unmetReadiness what keeps the dispatcher from serving, such as {@code Kafka does not answer}; empty when
+ *     ready. Called on every health request, from HTTP threads
+ */
+public record ApiServices(JobIntake jobs, CancelIntake cancels, Supplier<List<String>> unmetReadiness) {
+    public ApiServices {
+        Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(cancels, "cancels");
+        Objects.requireNonNull(unmetReadiness, "unmetReadiness");
+    }
+}

@@ -1,0 +1,139 @@
+package io.kiln.dispatcher.http;
+
+import static io.kiln.dispatcher.http.Responses.json;
+import static io.kiln.dispatcher.http.Responses.object;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.ParseResult;
+import io.kiln.contracts.RequestParser;
+import io.kiln.contracts.Violation;
+import io.kiln.dispatcher.intake.CancelIntake;
+import io.kiln.dispatcher.intake.Cancellation;
+import io.kiln.dispatcher.intake.JobIntake;
+import io.kiln.dispatcher.intake.Submission;
+import io.kiln.dispatcher.status.StatusUnavailableException;
+import io.kiln.dispatcher.status.StoredStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /v1/jobs} (validate, accept, 202 once Kafka holds the job), {@code GET /v1/jobs/{id}} (its status, to
+ * the key that submitted it) and {@code DELETE /v1/jobs/{id}} (cancel: 202 once Kafka holds the cancel, 200 if it had
+ * already finished).
+ */
+final class JobRoutes implements Routes {
+    private final JobIntake intake;
+    private final CancelIntake cancels;
+    private final long maxBodyBytes;
+
+    JobRoutes(JobIntake intake, CancelIntake cancels, long maxBodyBytes) {
+        this.intake = intake;
+        this.cancels = cancels;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes) {
+        routes.post("/v1/jobs", this::submit);
+        routes.get("/v1/jobs/{id}", this::status);
+        routes.delete("/v1/jobs/{id}", this::cancel);
+    }
+
+    private void submit(Context ctx) throws InterruptedException {
+        if (!isJson(ctx.contentType())) {
+            throw new ApiException(
+                    415, "unsupported_media_type", "the body must be JSON: Content-Type: " + Responses.JSON);
+        }
+        ParseResult parsed = RequestParser.parse(readBody(ctx));
+        if (parsed instanceof ParseResult.Invalid invalid) {
+            ObjectNode answer = object();
+            ArrayNode errors = answer.putArray("errors");
+            for (Violation violation : invalid.violations()) {
+                errors.addObject().put("field", violation.field()).put("message", violation.rule());
+            }
+            json(ctx, 400, answer);
+            return;
+        }
+        var request = ((ParseResult.Valid) parsed).request();
+        switch (intake.submit(request, ApiServer.keyName(ctx))) {
+            case Submission.Accepted accepted -> {
+                ctx.header("Location", "/v1/jobs/" + accepted.jobId());
+                json(
+                        ctx,
+                        202,
+                        object().put("job_id", accepted.jobId())
+                                .put("status", JobStatus.Status.QUEUED.wireName())
+                                .put("status_url", "/v1/jobs/" + accepted.jobId()));
+            }
+            case Submission.Conflict conflict ->
+                throw new ApiException(
+                        409,
+                        "conflict",
+                        "job_id " + conflict.jobId() + " is already taken by a different request; send the same"
+                                + " request to repeat it, or choose another job_id");
+            case Submission.Unavailable unavailable ->
+                throw new ApiException(503, "unavailable", unavailable.reason() + "; retry later");
+        }
+    }
+
+    private void status(Context ctx) {
+        String jobId = ctx.pathParam("id");
+        StoredStatus status;
+        try {
+            status = intake.find(jobId, ApiServer.keyName(ctx)).orElseThrow(() -> notFound(jobId));
+        } catch (StatusUnavailableException e) {
+            throw new ApiException(503, "unavailable", e.getMessage() + "; retry later");
+        }
+        json(ctx, 200, status.view());
+    }
+
+    private void cancel(Context ctx) throws InterruptedException {
+        String jobId = ctx.pathParam("id");
+        switch (cancels.cancel(jobId, ApiServer.keyName(ctx))) {
+            case Cancellation.Requested requested ->
+                json(ctx, 202, requested.job().view());
+            case Cancellation.AlreadyFinished finished ->
+                json(ctx, 200, finished.job().view());
+            case Cancellation.NotFound ignored -> throw notFound(jobId);
+            case Cancellation.Unavailable unavailable ->
+                throw new ApiException(503, "unavailable", unavailable.reason() + "; retry later");
+        }
+    }
+
+    static ApiException notFound(String jobId) {
+        return new ApiException(404, "not_found", "no job " + jobId);
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals(Responses.JSON);
+    }
+
+    /** The body, at most {@code maxBodyBytes}; a longer one is refused whether or not it declared its length. */
+    private byte[] readBody(Context ctx) {
+        if (ctx.contentLength() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes(Math.toIntExact(maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ApiException(400, "bad_request", "cannot read the request body");
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large", "the body must be at most " + maxBodyBytes + " bytes");
+    }
+}
