@@ -169,15 +169,31 @@ public sealed interface JobEvent {
      *     separated by "; "
      * @param retriable whether submitting the same request again may succeed, because the cause was transient
      * @param attempts how many attempts Kiln made, 1 or more
+     * @param deadLetterTopic {@code dead_letter_topic}: the topic that holds the request for someone to look at and
+     *     replay, when Kiln put it there; null when it did not (the job's failure is the whole story)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Failed(ErrorCode code, String message, boolean retriable, int attempts) implements JobEvent {
+    record Failed(ErrorCode code, String message, boolean retriable, int attempts, String deadLetterTopic)
+            implements JobEvent {
         public Failed {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
             }
+            if (deadLetterTopic != null && deadLetterTopic.isBlank()) {
+                throw new IllegalArgumentException("dead_letter_topic must not be blank");
+            }
+        }
+
+        /** A failure that left no dead letter. */
+        public Failed(ErrorCode code, String message, boolean retriable, int attempts) {
+            this(code, message, retriable, attempts, null);
+        }
+
+        /** Whether the request waits in the dead-letter topic. */
+        public boolean isDeadLettered() {
+            return deadLetterTopic != null;
         }
     }
 

@@ -19,7 +19,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param error why the job failed; null unless it failed
  * @param acceptedAt {@code accepted_at}: when Kafka took the job
  * @param startedAt {@code started_at}: when the first attempt started; null before
- * @param finishedAt {@code finished_at}: when it succeeded, failed or was cancelled; null before
+ * @param finishedAt {@code finished_at}: when it succeeded, failed, was dead-lettered or cancelled; null before
  */
 // every field present, null where not known yet, so a client reads one shape whatever the job's state
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -40,17 +40,21 @@ public record JobStatus(
         images = images == null ? List.of() : List.copyOf(images);
     }
 
-    /** Whether the job has ended: succeeded, failed or cancelled. Its status changes no more. */
+    /** Whether the job has ended: succeeded, failed, dead-lettered or cancelled. Its status changes no more. */
     public boolean isFinal() {
         return status.isFinal();
     }
 
-    /** Where a job is. Only the last three are final. */
+    /**
+     * Where a job is. All but the first two are final. {@code dead_lettered} is a failure whose request waits in the
+     * dead-letter topic, where an operator can look at it and replay it.
+     */
     public enum Status {
         QUEUED("queued"),
         RUNNING("running"),
         SUCCEEDED("succeeded"),
         FAILED("failed"),
+        DEAD_LETTERED("dead_lettered"),
         CANCELLED("cancelled");
 
         private final String wireName;
@@ -66,7 +70,7 @@ public record JobStatus(
         }
 
         public boolean isFinal() {
-            return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+            return this != QUEUED && this != RUNNING;
         }
     }
 

@@ -205,6 +205,11 @@ public final class DispatcherKit implements AutoCloseable {
         }
     }
 
+    /** The records of this kit's status topic whose key is {@code jobId}. */
+    public List<ConsumerRecord<byte[], byte[]>> statusRecords(String jobId) {
+        return withKey(records(topics().status()), jobId);
+    }
+
     /** The job records whose key is {@code jobId}. */
     public List<ConsumerRecord<byte[], byte[]>> jobRecords(String jobId) {
         return withKey(jobRecords(), jobId);

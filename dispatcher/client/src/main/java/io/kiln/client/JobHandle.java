@@ -1,8 +1,10 @@
 package io.kiln.client;
 
 import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.JobUpdate;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A job the dispatcher accepted (or one submitted earlier, from {@link KilnClient#job}): its id, and calls to read
@@ -47,7 +49,7 @@ public final class JobHandle {
     }
 
     /**
-     * Polls {@link #status()} until the job is final (succeeded, failed or cancelled) and returns that status. Polls
+     * Polls {@link #status()} until the job is final (succeeded, failed, dead-lettered or cancelled) and returns that status. Polls
      * start 100 ms apart and slow down to one every 2 s. A failed job is returned, not thrown: its {@code error} says
      * why.
      *
@@ -56,6 +58,20 @@ public final class JobHandle {
      */
     public JobStatus await(Duration timeout) throws InterruptedException {
         return client.await(jobId, timeout);
+    }
+
+    /**
+     * Hands each of the job's events to {@code listener}, in order, from the first ({@code queued}) to the final one
+     * ({@code succeeded}, {@code failed}, {@code dead_lettered} or {@code cancelled}), which it also returns: the events
+     * so far at once, then each as it happens ({@code GET /v1/jobs/{id}/events}). Blocks until then, on the calling
+     * thread, which also runs the listener. A dropped connection is resumed after the last event seen, retried like a
+     * submission.
+     *
+     * @throws KilnException.NotFound if this key has no such job
+     * @throws KilnException.Unavailable if the stream could not be resumed within the retry policy
+     */
+    public JobUpdate events(Consumer<JobUpdate> listener) throws InterruptedException {
+        return client.events(jobId, Objects.requireNonNull(listener, "listener"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kiln.client;
 
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.JobUpdate;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.Violation;
 import java.io.IOException;
@@ -18,13 +19,14 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Java client of the dispatcher's HTTP API (docs/DISPATCHER.md, docs/CLIENT.md): submits generation requests,
- * reads their status and cancels them.
+ * reads their status, follows their events and cancels them.
  *
  * <pre>{@code
  * try (KilnClient kiln = KilnClient.builder().baseUrl(URI.create("http://127.0.0.1:8080")).apiKey(key).build()) {
@@ -141,6 +143,10 @@ public final class KilnClient implements AutoCloseable {
         };
     }
 
+    JobUpdate events(String jobId, Consumer<JobUpdate> listener) throws InterruptedException {
+        return new EventStream(this, http, retryPolicy).follow(jobId, listener);
+    }
+
     JobStatus cancel(String jobId) throws InterruptedException {
         HttpRequest request = authorized("/v1/jobs/" + jobId).DELETE().build();
         HttpResponse<String> response = exchange(request);
@@ -191,9 +197,13 @@ public final class KilnClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder authorized(String path) {
+        return authorized(path, JSON).timeout(requestTimeout);
+    }
+
+    /** A request to {@code path} with this client's key, without a timeout: an event stream lasts as its job does. */
+    HttpRequest.Builder authorized(String path, String accept) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(requestTimeout)
-                .header("Accept", JSON)
+                .header("Accept", accept)
                 .header("Authorization", authorization);
     }
 

@@ -10,7 +10,8 @@ import java.util.TreeMap;
  *
  * @param bootstrapServers {@code host:port} pairs separated by commas
  * @param acceptTimeout how long {@code POST /v1/jobs} waits for Kafka to acknowledge a job before answering 503, from
- *     1 s to 2 min; it bounds the producer's wait for metadata, each request and the whole delivery
+ *     1 s to {@link #LONGEST_ACCEPT_TIMEOUT}; it bounds the producer's wait for metadata, each request and the whole
+ *     delivery
  * @param clientProperties Kafka client properties passed through unchanged to every client (SASL, TLS); unmodifiable,
  *     sorted by name. Values are never logged
  */
@@ -18,9 +19,16 @@ public record KafkaSettings(String bootstrapServers, Duration acceptTimeout, Map
     /** The default wait for Kafka's acknowledgement: 10 s. */
     public static final Duration DEFAULT_ACCEPT_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * The longest wait for Kafka's acknowledgement: 25 s. A submission answers within about twice it plus 2 s, which
+     * stays below the 60 s a client (kiln-client's default, and common proxies') waits for an answer; a client that
+     * gave up first would retry while the first try still holds the job id.
+     */
+    public static final Duration LONGEST_ACCEPT_TIMEOUT = Duration.ofSeconds(25);
+
     public KafkaSettings {
         Check.notBlank(bootstrapServers, "kafka.bootstrapServers");
-        Check.between(acceptTimeout, Duration.ofSeconds(1), Duration.ofMinutes(2), "kafka.acceptTimeout");
+        Check.between(acceptTimeout, Duration.ofSeconds(1), LONGEST_ACCEPT_TIMEOUT, "kafka.acceptTimeout");
         Check.notNull(clientProperties, "kafka.clientProperties").forEach((name, value) -> {
             Check.notBlank(name, "kafka.clientProperties name");
             Check.notNull(value, "kafka.clientProperties[" + name + "]");

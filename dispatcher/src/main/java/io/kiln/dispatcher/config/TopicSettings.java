@@ -12,22 +12,36 @@ import java.util.regex.Pattern;
  *
  * @param jobs where accepted jobs are written, keyed by job id
  * @param events the workers' job events, folded into the status
- * @param status the compacted job-status topic the dispatcher writes and every replica reads back
+ * @param status the compacted job-status topic the dispatcher writes and every replica reads back; its index of jobs by
+ *     API key is {@link #statusByKey()}
  * @param control where cancels are written for the workers, keyed by job id; the workers' {@code KILN_TOPICS_CONTROL}
  */
 public record TopicSettings(String jobs, String events, String status, String control) {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final String BY_KEY = "-by-key";
 
     public TopicSettings {
         requireTopicName(jobs, "topics.jobs");
         requireTopicName(events, "topics.events");
         requireTopicName(status, "topics.status");
+        if (status.length() > 249 - BY_KEY.length()) {
+            throw new IllegalArgumentException("topics.status: must leave room for the suffix " + BY_KEY
+                    + " of its index topic: at most " + (249 - BY_KEY.length()) + " characters");
+        }
         requireTopicName(control, "topics.control");
         if (new HashSet<>(List.of(jobs, events, status, control)).size() < 4) {
             throw new IllegalArgumentException(
                     "topics: jobs, events, status and control must be four different topics, were " + jobs + ", "
                             + events + ", " + status + ", " + control);
         }
+    }
+
+    /**
+     * The compacted index of the status topic by API key, from which a key's jobs are listed: the status topic's name
+     * and {@code -by-key}, as the retry topics are named after the job topic.
+     */
+    public String statusByKey() {
+        return status + BY_KEY;
     }
 
     /** The cluster's standard topics. */

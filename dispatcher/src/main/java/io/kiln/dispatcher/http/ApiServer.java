@@ -6,12 +6,13 @@ import io.javalin.util.JavalinBindException;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}. The routes
- * are in {@link JobRoutes} and {@link HealthRoute}.
+ * are in {@link JobRoutes}, {@link EventsRoute} and {@link HealthRoute}.
  *
  * <p>Errors answer {@code {"code", "message"}}, or for an invalid request {@code {"errors": [{"field", "message"}]}}.
  */
@@ -20,9 +21,11 @@ public final class ApiServer implements AutoCloseable {
     private static final String KEY_NAME = "kiln.key-name";
 
     private final Javalin app;
+    private final AtomicBoolean closing;
 
-    private ApiServer(Javalin app) {
+    private ApiServer(Javalin app, AtomicBoolean closing) {
         this.app = app;
+        this.closing = closing;
     }
 
     /**
@@ -32,10 +35,15 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(HttpSettings settings, List<ApiKey> keys, ApiServices services) {
         Authenticator authenticator = new Authenticator(keys);
+        AtomicBoolean closing = new AtomicBoolean();
         List<Routes> routes = List.of(
                 new JobRoutes(services.jobs(), services.cancels(), settings.maxBodyBytes()),
+                new EventsRoute(services.jobs(), closing),
                 new HealthRoute(services.unmetReadiness()));
         Javalin app = Javalin.create(config -> {
+            // a submission blocks until Kafka answers and an event stream until its job ends: on virtual threads,
+            // neither holds a platform thread, so neither can starve the others of the pool
+            config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
@@ -43,8 +51,13 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.routes.before(ctx -> authenticate(ctx, authenticator));
             routes.forEach(group -> group.addTo(config.routes));
-            config.routes.exception(
-                    ApiException.class, (e, ctx) -> Responses.error(ctx, e.status(), e.code(), e.getMessage()));
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.field() != null) {
+                    Responses.invalid(ctx, e.field(), e.getMessage());
+                } else {
+                    Responses.error(ctx, e.status(), e.code(), e.getMessage());
+                }
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 Responses.error(ctx, 500, "internal", "internal error");
@@ -57,7 +70,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException(
                     "http: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new ApiServer(app);
+        return new ApiServer(app, closing);
     }
 
     /** The port listened on: the configured one, or the one taken for port 0. */
@@ -65,8 +78,13 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Ends the event streams and stops. A request still in flight loses its connection; a client retrying it with
+     * the same {@code job_id} is safe (docs/DISPATCHER.md, "Idempotency").
+     */
     @Override
     public void close() {
+        closing.set(true);
         app.stop();
     }
 

@@ -19,6 +19,13 @@ final class Responses {
         ctx.status(status).contentType(JSON).result(JsonCodec.mapper().writeValueAsBytes(body));
     }
 
+    /** Answers 400 with {@code {"errors": [{"field", "message"}]}}, the shape of every invalid input. */
+    static void invalid(Context ctx, String field, String rule) {
+        ObjectNode answer = object();
+        answer.putArray("errors").addObject().put("field", field).put("message", rule);
+        json(ctx, 400, answer);
+    }
+
     static void error(Context ctx, int status, String code, String message) {
         json(ctx, status, object().put("code", code).put("message", message));
     }

@@ -15,23 +15,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The jobs this replica wrote lately, by job id: what bridges the moment between Kafka's acknowledgement and the
  * status topic's record of it reaching this replica's global store (normally milliseconds, longer while the Streams
  * application restarts). An entry is reserved before the write, so two requests for one job id on this replica never
- * both write; it holds a future that completes with the acceptance time once Kafka acknowledged.
+ * both write; its {@link Entry#outcome} completes once Kafka answered.
  *
- * <p>Entries are kept for {@code retention} and at most {@code capacity} of them (oldest dropped first): long enough
- * for the global store to catch up, bounded so a burst cannot grow memory without end.
+ * <p>Entries are kept for {@code retention}. Over {@code capacity}, the oldest go first, but never one younger than
+ * {@code minimumAge}, which is what the status topic needs to catch up in the normal case: the capacity bounds memory
+ * under a burst, and giving way to it must not open the window in which a retried request is written twice.
  */
 final class RecentAcceptances {
+
+    /** What Kafka made of a write. */
+    sealed interface Outcome {
+        /** Kafka holds the job since {@code acceptedAt}. */
+        record Acknowledged(Instant acceptedAt) implements Outcome {}
+
+        /**
+         * Kafka neither acknowledged nor refused the write in time (a delivery timeout, a lost connection): it may hold
+         * the job. Only the status topic can tell, so a retry waits for it (see {@code JobIntake}).
+         */
+        record InDoubt(Instant since, String reason) implements Outcome {}
+
+        /** Kafka refused the write, or it never left this replica: nothing was stored. */
+        record Refused(String reason) implements Outcome {}
+    }
+
     /**
      * One job this replica is writing or wrote.
      *
-     * @param accepted completes with the time Kafka took the job, or exceptionally if it did not
+     * @param outcome completes once Kafka answered
      */
     record Entry(
             String jobId,
             String keyName,
             String requestSha256,
             Instant reservedAt,
-            CompletableFuture<Instant> accepted) {
+            CompletableFuture<Outcome> outcome) {
 
         boolean sameRequest(String keyName, String requestSha256) {
             return this.keyName.equals(keyName) && this.requestSha256.equals(requestSha256);
@@ -39,10 +56,11 @@ final class RecentAcceptances {
 
         /** The job as queued, once Kafka acknowledged it; empty while the write is pending or if it failed. */
         Optional<StoredStatus> asQueued() {
-            if (!accepted.isDone() || accepted.isCompletedExceptionally()) {
-                return Optional.empty();
+            if (outcome.getNow(null) instanceof Outcome.Acknowledged acknowledged) {
+                return Optional.of(StoredStatus.queued(
+                        jobId, new StoredStatus.Acceptance(keyName, requestSha256, acknowledged.acceptedAt())));
             }
-            return Optional.of(StoredStatus.queued(jobId, keyName, requestSha256, accepted.join()));
+            return Optional.empty();
         }
     }
 
@@ -51,11 +69,13 @@ final class RecentAcceptances {
     // the queue's own size() walks it
     private final AtomicInteger size = new AtomicInteger();
     private final Duration retention;
+    private final Duration minimumAge;
     private final int capacity;
     private final Clock clock;
 
-    RecentAcceptances(Duration retention, int capacity, Clock clock) {
+    RecentAcceptances(Duration retention, Duration minimumAge, int capacity, Clock clock) {
         this.retention = retention;
+        this.minimumAge = minimumAge;
         this.capacity = capacity;
         this.clock = clock;
     }
@@ -76,7 +96,7 @@ final class RecentAcceptances {
         return Optional.of(entry);
     }
 
-    /** Releases a reservation whose write failed, so that a retry may write again. */
+    /** Releases a reservation that wrote nothing, or whose doubt is settled, so that a retry may write again. */
     void release(Entry entry) {
         byJobId.remove(entry.jobId(), entry);
         if (byAge.remove(entry)) {
@@ -89,14 +109,18 @@ final class RecentAcceptances {
     }
 
     /**
-     * Drops the oldest entries while they are older than the retention or over the capacity. A write still waiting
-     * for Kafka is never dropped (it ends within the producer's timeouts), so no two requests can both write an id.
+     * Drops the oldest entries while they are older than the retention, or over the capacity and older than the
+     * minimum age. A write still waiting for Kafka is never dropped (it ends within the producer's timeouts), so no
+     * two requests can both write an id.
      */
     private void expire() {
-        Instant oldest = clock.instant().minus(retention);
+        Instant now = clock.instant();
+        Instant expired = now.minus(retention);
+        Instant young = now.minus(minimumAge);
         for (Entry head = byAge.peek(); head != null; head = byAge.peek()) {
-            boolean due = head.reservedAt().isBefore(oldest) || size.get() >= capacity;
-            if (!due || !head.accepted().isDone()) {
+            boolean due = head.reservedAt().isBefore(expired)
+                    || (size.get() >= capacity && head.reservedAt().isBefore(young));
+            if (!due || !head.outcome().isDone()) {
                 return;
             }
             if (byAge.remove(head)) {

@@ -15,6 +15,12 @@ public sealed interface Submission {
     /** The job id is taken by a different request, or by another key's. */
     record Conflict(String jobId) implements Submission {}
 
-    /** Nothing was written; the client may retry, ideally with the same {@code job_id}. */
-    record Unavailable(String reason) implements Submission {}
+    /**
+     * The job is not accepted; the client may retry.
+     *
+     * @param reason for people, ending with what to do: retry later, or retry the same request
+     * @param jobId the job id to retry with, when Kafka may hold the job under it; null when nothing was written or
+     *     the client chose the id
+     */
+    record Unavailable(String reason, String jobId) implements Submission {}
 }

@@ -2,6 +2,7 @@ package io.kiln.dispatcher.kafka;
 
 import io.kiln.contracts.Topics;
 import io.kiln.dispatcher.config.TopicSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * Makes sure the dispatcher's topics exist before its Streams application starts (a missing source topic stops it),
  * creating the missing ones with as many partitions as the job topic has, or {@value #DEFAULT_PARTITIONS} like the
  * worker when there is none yet: the fold reads jobs and events without repartitioning, so both need the same count.
- * The status topic is compacted: only each job's latest status matters. The control topic is made as the worker makes
+ * The status topic and its index by key are compacted: only each job's latest status matters. The control topic is made as the worker makes
  * it: compacted (only the latest command per job matters) and deleting after {@link Topics#CONTROL_RETENTION}, which
  * the workers read back to forget cancels at the same age. Topics an operator created are left alone.
  */
 public final class TopicProvisioner {
     /** Partitions of topics created here when the job topic does not exist yet: the worker's default. */
     static final int DEFAULT_PARTITIONS = 6;
+
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
+    private static final Duration METADATA_POLL = Duration.ofMillis(100);
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
@@ -47,9 +52,11 @@ public final class TopicProvisioner {
                 missing.add(new NewTopic(name, partitions, (short) -1));
             }
         }
-        if (!existing.contains(topics.status())) {
-            missing.add(new NewTopic(topics.status(), partitions, (short) -1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        for (String name : List.of(topics.status(), topics.statusByKey())) {
+            if (!existing.contains(name)) {
+                missing.add(new NewTopic(name, partitions, (short) -1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
         }
         if (!existing.contains(topics.control())) {
             missing.add(new NewTopic(topics.control(), partitions, (short) -1)
@@ -71,6 +78,27 @@ public final class TopicProvisioner {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+            }
+        }
+        awaitMetadata(admin, missing.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Waits until the brokers describe {@code names}. A created topic reaches the brokers' metadata a moment after the
+     * controller has it, and a Streams application that starts in that moment finds its global stores' topics
+     * without partitions and fails for good.
+     */
+    private static void awaitMetadata(Admin admin, List<String> names) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(METADATA_POLL);
             }
         }
     }

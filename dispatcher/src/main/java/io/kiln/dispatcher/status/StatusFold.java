@@ -3,21 +3,24 @@ package io.kiln.dispatcher.status;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
 import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.JobUpdate;
 import java.util.List;
 
 /**
- * How a job's status follows from what the job and event topics say about it: pure functions, one per topic.
+ * How a job's history follows from what the job and event topics say about it: pure functions, one per topic.
  *
  * <p>The two topics are read in timestamp order but with no guarantee between them, and a record may be read twice
  * after a crash (the fold runs at least once), so every rule here tolerates repetition and reordering:
  *
  * <ul>
- *   <li>the first acceptance fixes the owner, the request hash and {@code accepted_at}; a later record with the same
- *       job id (a second replica's write, see {@code JobIntake}) changes nothing;
- *   <li>an acceptance read after the job's first event fills in those three and leaves the state alone;
- *   <li>a final state ({@code succeeded}, {@code failed}, {@code cancelled}) is never left: a late {@code started} or
- *       {@code progress} of the same job is ignored;
- *   <li>{@code started_at} is the first attempt's start; a retry's {@code started} clears the progress.
+ *   <li>the first acceptance fixes the owner, the request hash and {@code accepted_at}, and adds {@code queued} to
+ *       the history; a later record with the same job id (a second replica's write, see {@code JobIntake}) changes
+ *       nothing;
+ *   <li>an event whose envelope is already in the history changes nothing;
+ *   <li>a final event ({@code succeeded}, {@code failed}, {@code dead_lettered}, {@code cancelled}) is never followed:
+ *       a late event of the same job is ignored;
+ *   <li>a run's progress replaces its previous progress in the history, and never goes back: a step at or below the
+ *       latest is ignored. A retry's {@code started} begins a new run.
  * </ul>
  */
 final class StatusFold {
@@ -25,102 +28,63 @@ final class StatusFold {
 
     /** Folds a record of the job topic into {@code current}, which is null for a job not seen before. */
     static StoredStatus accepted(String jobId, AcceptedJob accepted, StoredStatus current) {
+        var acceptance =
+                new StoredStatus.Acceptance(accepted.keyName(), accepted.requestSha256(), accepted.acceptedAt());
         if (current == null) {
-            return StoredStatus.queued(jobId, accepted.keyName(), accepted.requestSha256(), accepted.acceptedAt());
+            return StoredStatus.queued(jobId, acceptance);
         }
-        if (current.acceptedAt() != null) {
-            return current;
-        }
-        return new StoredStatus(
-                current.jobId(),
-                current.state(),
-                accepted.keyName(),
-                accepted.requestSha256(),
-                current.progress(),
-                current.images(),
-                current.error(),
-                accepted.acceptedAt(),
-                current.startedAt(),
-                current.finishedAt());
+        return current.acceptance() != null ? current : current.withAcceptance(acceptance);
     }
 
     /** Folds an event into {@code current}, which is null for a job whose acceptance has not been read yet. */
     static StoredStatus event(String jobId, JobEventEnvelope envelope, StoredStatus current) {
-        StoredStatus status = current != null
-                ? current
-                : new StoredStatus(jobId, JobStatus.Status.QUEUED, null, null, null, List.of(), null, null, null, null);
-        if (status.state().isFinal()) {
+        StoredStatus status = current != null ? current : new StoredStatus(jobId, null, List.of());
+        if (status.state().isFinal() || status.hasEvent(envelope.id())) {
             return status;
         }
-        var started = status.startedAt() != null ? status.startedAt() : envelope.time();
-        return switch (envelope.data()) {
-            case JobEvent.Started ignored ->
-                with(status, JobStatus.Status.RUNNING, null, List.of(), null, started, null);
-            case JobEvent.Progress progress ->
-                with(
-                        status,
-                        JobStatus.Status.RUNNING,
-                        new JobStatus.Progress(progress.step(), progress.total()),
-                        List.of(),
-                        null,
-                        started,
-                        null);
-            case JobEvent.Succeeded succeeded ->
-                with(
-                        status,
-                        JobStatus.Status.SUCCEEDED,
-                        status.progress(),
-                        succeeded.images().stream()
-                                .map(image -> new JobStatus.Image(
-                                        image.uri(),
-                                        image.seed(),
-                                        image.width(),
-                                        image.height(),
-                                        image.sizeBytes(),
-                                        image.sha256()))
-                                .toList(),
-                        null,
-                        started,
-                        envelope.time());
-            case JobEvent.Failed failed ->
-                with(
-                        status,
-                        JobStatus.Status.FAILED,
-                        status.progress(),
-                        List.of(),
-                        new JobStatus.Error(failed.code(), failed.message(), failed.retriable()),
-                        status.startedAt(),
-                        envelope.time());
-            case JobEvent.Cancelled ignored ->
-                with(
-                        status,
-                        JobStatus.Status.CANCELLED,
-                        status.progress(),
-                        List.of(),
-                        null,
-                        status.startedAt(),
-                        envelope.time());
-        };
-    }
-
-    private static StoredStatus with(
-            StoredStatus status,
-            JobStatus.Status state,
-            JobStatus.Progress progress,
-            List<JobStatus.Image> images,
-            JobStatus.Error error,
-            java.time.Instant startedAt,
-            java.time.Instant finishedAt) {
-        return new StoredStatus(
-                status.jobId(),
-                state,
-                status.keyName(),
-                status.requestSha256(),
-                progress,
-                images,
-                error,
-                status.acceptedAt(),
-                startedAt,
-                finishedAt);
+        long sequence = status.nextSequence();
+        var time = envelope.time();
+        JobUpdate update =
+                switch (envelope.data()) {
+                    case JobEvent.Started started -> JobUpdate.started(jobId, sequence, time, started.attempt());
+                    case JobEvent.Progress progress ->
+                        JobUpdate.progress(
+                                jobId, sequence, time, new JobStatus.Progress(progress.step(), progress.total()));
+                    case JobEvent.Succeeded succeeded ->
+                        JobUpdate.succeeded(
+                                jobId,
+                                sequence,
+                                time,
+                                succeeded.images().stream()
+                                        .map(image -> new JobStatus.Image(
+                                                image.uri(),
+                                                image.seed(),
+                                                image.width(),
+                                                image.height(),
+                                                image.sizeBytes(),
+                                                image.sha256()))
+                                        .toList());
+                    case JobEvent.Failed failed ->
+                        JobUpdate.failed(
+                                jobId,
+                                sequence,
+                                time,
+                                new JobStatus.Error(failed.code(), failed.message(), failed.retriable()),
+                                failed.isDeadLettered());
+                    case JobEvent.Cancelled cancelled -> JobUpdate.cancelled(jobId, sequence, time, cancelled.reason());
+                };
+        var entry = new StoredStatus.Entry(envelope.id(), update);
+        if (update.event() != JobUpdate.Kind.PROGRESS) {
+            return status.with(entry);
+        }
+        var latest = status.currentProgress();
+        if (latest.isEmpty()) {
+            return status.with(entry);
+        }
+        // an earlier step read late, or read again after a crash
+        if (latest.get().step() >= update.progress().step()) {
+            return status;
+        }
+        return status.withLatestReplacedBy(entry);
     }
 }

@@ -1,8 +1,11 @@
 package io.kiln.dispatcher.status;
 
+import io.kiln.contracts.JobStatus;
 import io.kiln.dispatcher.config.TopicSettings;
 import io.kiln.dispatcher.kafka.TopicProvisioner;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -13,6 +16,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -29,6 +33,7 @@ public final class StatusService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusService.class);
     private static final Duration PROVISION_RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    static final int LONGEST_SCAN = 1_000;
 
     private final KafkaStreams streams;
     private final Thread starter;
@@ -109,6 +114,51 @@ public final class StatusService implements AutoCloseable {
             // IllegalStateException: Streams is stopping, stopped or failed, and its store is gone
             throw new StatusUnavailableException("job status is not available (" + streams.state() + ")", e);
         }
+    }
+
+    /**
+     * A page of {@code keyName}'s jobs, newest first: at most {@code limit}, only those in {@code state} unless it is
+     * null, starting after the index key {@code after} (null for the first page). A page ends early, with a cursor,
+     * once it has looked at {@value #LONGEST_SCAN} jobs, so that a filter matching few jobs cannot make one request
+     * scan a key's whole history.
+     *
+     * @throws StatusUnavailableException while the stores cannot be queried
+     */
+    public JobPage list(String keyName, JobStatus.Status state, int limit, String after)
+            throws StatusUnavailableException {
+        if (!caughtUp) {
+            throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")");
+        }
+        try {
+            ReadOnlyKeyValueStore<String, StoredStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
+                    StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, String> index = streams.store(StoreQueryParameters.fromNameAndType(
+                    StatusTopology.BY_KEY_STORE, QueryableStoreTypes.keyValueStore()));
+            String from = after == null ? KeyIndex.first(keyName) : KeyIndex.after(after);
+            List<StoredStatus> jobs = new ArrayList<>();
+            int scanned = 0;
+            try (KeyValueIterator<String, String> entries = index.range(from, KeyIndex.last(keyName))) {
+                while (entries.hasNext()) {
+                    var entry = entries.next();
+                    StoredStatus job = statuses.get(entry.value);
+                    if (job != null && job.isOwnedBy(keyName) && (state == null || job.state() == state)) {
+                        jobs.add(job);
+                    }
+                    scanned++;
+                    if (jobs.size() == limit || scanned == LONGEST_SCAN) {
+                        return new JobPage(jobs, entries.hasNext() ? entry.key : null);
+                    }
+                }
+            }
+            return new JobPage(jobs, null);
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            throw new StatusUnavailableException("job status is not available (" + streams.state() + ")", e);
+        }
+    }
+
+    /** Whether {@code cursor}, a page's {@link JobPage#nextCursor()}, is one of {@code keyName}'s. */
+    public static boolean isCursorOf(String cursor, String keyName) {
+        return KeyIndex.belongsTo(cursor, keyName);
     }
 
     /**

@@ -9,11 +9,13 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -30,6 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * events topic ──(JobEventEnvelope)────────────────┘                                              │
  *                                                                                                 ▼
  *                                                     every replica: GlobalKTable in RocksDB, {@value #STATUS_STORE}
+ *
+ * fold, on reading a job record ─► (key name, accepted_at, job id) → job id ─► status-by-key topic (compacted)
+ *                                                     every replica: GlobalKTable in RocksDB, {@value #BY_KEY_STORE}
  * </pre>
  *
  * <p>Both inputs are keyed by job id and read without repartitioning, so the job and event topics must have the same
@@ -40,6 +45,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class StatusTopology {
     /** The queryable store of the status topic, global: every replica holds every job. */
     public static final String STATUS_STORE = "kiln-status";
+
+    /** The queryable store of the index of jobs by API key ({@link KeyIndex}), global like the status store. */
+    public static final String BY_KEY_STORE = "kiln-status-by-key";
 
     /** The fold's own state: the status of the jobs of this task's partitions. */
     static final String FOLD_STORE = "kiln-status-fold";
@@ -60,15 +68,23 @@ public final class StatusTopology {
                         topics.events(), Consumed.with(keys, JsonSerde.of(JobEventEnvelope.class)))
                 .groupByKey(Grouped.with(keys, JsonSerde.of(JobEventEnvelope.class)));
 
-        accepted.<StoredStatus>cogroup(StatusFold::accepted)
+        KStream<String, StoredStatus> folded = accepted.<StoredStatus>cogroup(StatusFold::accepted)
                 .cogroup(events, StatusFold::event)
                 .aggregate(
                         () -> null,
                         Materialized.<String, StoredStatus, KeyValueStore<Bytes, byte[]>>as(FOLD_STORE)
                                 .withKeySerde(keys)
                                 .withValueSerde(statuses))
-                .toStream()
-                .to(topics.status(), Produced.with(keys, statuses));
+                .toStream();
+        folded.to(topics.status(), Produced.with(keys, statuses));
+        folded.filter((jobId, status) -> status.endsWithAcceptance())
+                .map((jobId, status) -> KeyValue.pair(
+                        KeyIndex.key(
+                                status.acceptance().keyName(),
+                                status.acceptance().acceptedAt(),
+                                jobId),
+                        jobId))
+                .to(topics.statusByKey(), Produced.with(keys, keys));
 
         builder.globalTable(
                 topics.status(),
@@ -76,6 +92,12 @@ public final class StatusTopology {
                 Materialized.<String, StoredStatus, KeyValueStore<Bytes, byte[]>>as(STATUS_STORE)
                         .withKeySerde(keys)
                         .withValueSerde(statuses));
+        builder.globalTable(
+                topics.statusByKey(),
+                Consumed.with(keys, keys),
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(BY_KEY_STORE)
+                        .withKeySerde(keys)
+                        .withValueSerde(keys));
         return builder.build();
     }
 

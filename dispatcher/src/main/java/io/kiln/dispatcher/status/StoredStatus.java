@@ -1,61 +1,170 @@
 package io.kiln.dispatcher.status;
 
 import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.JobUpdate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * What the dispatcher knows about one job: the value on the status topic, keyed by job id. Clients see its
- * {@link #view()}.
+ * What the dispatcher knows about one job: the value on the status topic, keyed by job id. It is the job's history,
+ * in the order the fold read it; everything a client sees ({@link #view()}) follows from that history, so the two can
+ * never disagree.
  *
  * @param jobId {@code job_id}
- * @param state where the job is; {@code status} in the view
- * @param keyName {@code key_name}: the API key that submitted it; null for a job that reached Kafka some other way,
- *     which no client can then see through the API
- * @param requestSha256 {@code request_sha256}: the hash of the request as submitted, for idempotent resubmission;
- *     null like {@code keyName}
- * @param progress the latest denoising progress of the running attempt; null before the first step
- * @param images the stored PNGs once the job succeeded; empty before
- * @param error why the job failed; null unless it failed
- * @param acceptedAt {@code accepted_at}: when Kafka took the job; null if it reached Kafka some other way
- * @param startedAt {@code started_at}: when the first attempt started; null before
- * @param finishedAt {@code finished_at}: when it succeeded, failed or was cancelled; null before
+ * @param acceptance who submitted the job and when Kafka took it; null until the job record has been read, and for a
+ *     job that reached Kafka some other way, which no client can then see through the API
+ * @param history every event of the job, oldest first, each with the id of the envelope it came from; of a run's
+ *     progress only the latest is kept, since a client resuming the stream wants where the job is, not each step
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record StoredStatus(
-        String jobId,
-        JobStatus.Status state,
-        String keyName,
-        String requestSha256,
-        JobStatus.Progress progress,
-        List<JobStatus.Image> images,
-        JobStatus.Error error,
-        Instant acceptedAt,
-        Instant startedAt,
-        Instant finishedAt) {
+public record StoredStatus(String jobId, Acceptance acceptance, List<Entry> history) {
 
     public StoredStatus {
         Objects.requireNonNull(jobId, "jobId");
-        Objects.requireNonNull(state, "state");
-        images = images == null ? List.of() : List.copyOf(images);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /**
+     * Who submitted a job and when Kafka took it.
+     *
+     * @param keyName {@code key_name}: the API key's name
+     * @param requestSha256 {@code request_sha256}: the hash of the request as submitted, for idempotent resubmission
+     * @param acceptedAt {@code accepted_at}: the job record's timestamp
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Acceptance(String keyName, String requestSha256, Instant acceptedAt) {
+        public Acceptance {
+            Objects.requireNonNull(acceptedAt, "acceptedAt");
+        }
+    }
+
+    /**
+     * One event of the history.
+     *
+     * @param eventId {@code event_id}: the id of the event envelope it came from, so that an event read twice is
+     *     folded once; null for the {@code queued} entry, which comes from the job record
+     * @param update the event as the stream sends it, without presigned URLs
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Entry(String eventId, JobUpdate update) {
+        public Entry {
+            Objects.requireNonNull(update, "update");
+        }
     }
 
     /** A job Kafka just took, not yet picked up by a worker. */
-    public static StoredStatus queued(String jobId, String keyName, String requestSha256, Instant acceptedAt) {
-        return new StoredStatus(
-                jobId, JobStatus.Status.QUEUED, keyName, requestSha256, null, List.of(), null, acceptedAt, null, null);
+    public static StoredStatus queued(String jobId, Acceptance acceptance) {
+        return new StoredStatus(jobId, null, List.of()).withAcceptance(acceptance);
+    }
+
+    /** This status with {@code acceptance} recorded and a {@code queued} event at the end of its history. */
+    StoredStatus withAcceptance(Acceptance acceptance) {
+        JobUpdate queued = JobUpdate.queued(jobId, nextSequence(), acceptance.acceptedAt());
+        return new StoredStatus(jobId, acceptance, history).with(new Entry(null, queued));
     }
 
     /** Whether {@code keyName} submitted this job, and so may see it. */
     public boolean isOwnedBy(String keyName) {
-        return this.keyName != null && this.keyName.equals(keyName);
+        return acceptance != null
+                && acceptance.keyName() != null
+                && acceptance.keyName().equals(keyName);
+    }
+
+    /**
+     * Where the job is: the status its latest event left it in. The {@code queued} event does not count, since it may
+     * be read after the job's first events.
+     */
+    public JobStatus.Status state() {
+        return history.reversed().stream()
+                .map(entry -> entry.update().event())
+                .filter(kind -> kind != JobUpdate.Kind.QUEUED)
+                .findFirst()
+                .map(JobUpdate.Kind::status)
+                .orElse(JobStatus.Status.QUEUED);
+    }
+
+    /** The events after {@code sequence}, oldest first: what a stream resumed after that event sends. */
+    public List<JobUpdate> updatesAfter(long sequence) {
+        return history.stream()
+                .map(Entry::update)
+                .filter(update -> update.sequence() > sequence)
+                .toList();
     }
 
     /** The job as {@code GET /v1/jobs/{id}} answers it: without the key and the request hash. */
     public JobStatus view() {
-        return new JobStatus(jobId, state, progress, images, error, acceptedAt, startedAt, finishedAt);
+        JobStatus.Progress progress = null;
+        List<JobStatus.Image> images = List.of();
+        JobStatus.Error error = null;
+        Instant startedAt = null;
+        Instant finishedAt = null;
+        for (Entry entry : history) {
+            JobUpdate update = entry.update();
+            switch (update.event()) {
+                case QUEUED -> {}
+                case STARTED -> progress = null;
+                case PROGRESS -> progress = update.progress();
+                case SUCCEEDED -> images = update.images();
+                case FAILED, DEAD_LETTERED -> error = update.error();
+                case CANCELLED -> {}
+            }
+            boolean starts = update.event() == JobUpdate.Kind.STARTED || update.event() == JobUpdate.Kind.PROGRESS;
+            if (starts && startedAt == null) {
+                startedAt = update.time();
+            }
+            if (update.isFinal()) {
+                finishedAt = update.time();
+            }
+        }
+        Instant acceptedAt = acceptance == null ? null : acceptance.acceptedAt();
+        return new JobStatus(jobId, state(), progress, images, error, acceptedAt, startedAt, finishedAt);
+    }
+
+    /** Whether the latest change was reading the job record: the moment the job joins its key's index. */
+    boolean endsWithAcceptance() {
+        return acceptance != null
+                && acceptance.keyName() != null
+                && !history.isEmpty()
+                && latest().event() == JobUpdate.Kind.QUEUED;
+    }
+
+    /** The sequence number the next event gets. */
+    long nextSequence() {
+        return history.isEmpty() ? 1 : latest().sequence() + 1;
+    }
+
+    /** The latest event; the history must not be empty. */
+    JobUpdate latest() {
+        return history.getLast().update();
+    }
+
+    /** Whether the history holds an event from the envelope {@code eventId}. */
+    boolean hasEvent(String eventId) {
+        return history.stream().anyMatch(entry -> eventId.equals(entry.eventId()));
+    }
+
+    /** This status with {@code entry} at the end of its history. */
+    StoredStatus with(Entry entry) {
+        return new StoredStatus(
+                jobId,
+                acceptance,
+                Stream.concat(history.stream(), Stream.of(entry)).toList());
+    }
+
+    /** This status with {@code entry} in place of its latest event. */
+    StoredStatus withLatestReplacedBy(Entry entry) {
+        return new StoredStatus(jobId, acceptance, history.subList(0, history.size() - 1)).with(entry);
+    }
+
+    /** The latest progress of the running attempt, if it reported any since it started. */
+    Optional<JobStatus.Progress> currentProgress() {
+        return history.isEmpty() || latest().event() != JobUpdate.Kind.PROGRESS
+                ? Optional.empty()
+                : Optional.of(latest().progress());
     }
 }

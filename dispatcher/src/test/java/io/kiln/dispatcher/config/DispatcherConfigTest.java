@@ -61,6 +61,10 @@ class DispatcherConfigTest {
                 .isThrownBy(() -> new KafkaSettings("127.0.0.1:9092", Duration.ofMillis(10), Map.of()))
                 .withMessageStartingWith("kafka.acceptTimeout:");
         assertThatIllegalArgumentException()
+                .as("a submission must answer before a client's 60 s timeout")
+                .isThrownBy(() -> new KafkaSettings("127.0.0.1:9092", Duration.ofSeconds(26), Map.of()))
+                .withMessageStartingWith("kafka.acceptTimeout:");
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TopicSettings("a", "a", "b", "c"))
                 .withMessageStartingWith("topics:");
         assertThatIllegalArgumentException()

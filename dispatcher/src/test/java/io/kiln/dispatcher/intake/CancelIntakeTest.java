@@ -110,6 +110,26 @@ class CancelIntakeTest {
     }
 
     @Test
+    void aCancelSentWhileItsJobIsStillBeingWrittenWaitsForThatWrite() throws Exception {
+        var request = GenerationRequest.builder().prompt("a fox").build();
+        CompletableFuture<Submission> submission = async(() -> jobs.submit(request, "alpha"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+        String jobId = producer.history().getFirst().key();
+
+        CompletableFuture<Cancellation> cancelled = async(() -> cancels.cancel(jobId, "alpha"));
+        Thread.sleep(300);
+        assertThat(cancelled)
+                .as("waits for the job's write, rather than answering 404")
+                .isNotDone();
+        producer.completeNext();
+        assertThat(submission.join()).isInstanceOf(Submission.Accepted.class);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 2);
+        producer.completeNext();
+        assertThat(cancelled.join()).isInstanceOf(Cancellation.Requested.class);
+    }
+
+    @Test
     void anotherKeysJobIsNotFoundAndNothingIsWritten() throws Exception {
         String jobId = submitted("alpha");
 

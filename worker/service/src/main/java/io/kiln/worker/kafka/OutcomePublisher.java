@@ -133,9 +133,12 @@ public final class OutcomePublisher implements AutoCloseable {
 
     private void deadLetter(
             JobRecord record, Optional<String> jobId, JobFailure failure, boolean retriable, Instant now) {
-        producer.send(redirects.deadLetter(record, jobId, failure, now, deadLetterPartitions));
-        jobId.ifPresent(id -> producer.send(
-                events.of(id, new JobEvent.Failed(failure.code(), failure.getMessage(), retriable, record.attempt()))));
+        var deadLetter = redirects.deadLetter(record, jobId, failure, now, deadLetterPartitions);
+        producer.send(deadLetter);
+        jobId.ifPresent(id -> producer.send(events.of(
+                id,
+                new JobEvent.Failed(
+                        failure.code(), failure.getMessage(), retriable, record.attempt(), deadLetter.topic()))));
     }
 
     @Override

@@ -101,6 +101,7 @@ class CancelDeadlineIT {
             assertThat(failed.code()).isEqualTo(ErrorCode.EXPIRED);
             assertThat(failed.retriable()).isFalse();
             assertThat(failed.message()).contains("deadline");
+            assertThat(failed.isDeadLettered()).as("nothing left to replay").isFalse();
         });
         assertThat(events.of(EXPIRED))
                 .as("no started, no progress: never computed")

@@ -67,6 +67,10 @@ class PoisonIT {
                     .contains("num_images: must be between 1 and 8");
             assertThat(failure(events, "other-model").code()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
             assertThat(failure(events, "eta-on-euler").message()).startsWith("eta:");
+            assertThat(List.of("garbage", "malformed", "bad-schema", "other-model", "eta-on-euler"))
+                    .as("each failure says where its request waits")
+                    .allSatisfy(id ->
+                            assertThat(failure(events, id).deadLetterTopic()).isEqualTo(kit.deadLetterTopic()));
 
             Map<String, ConsumerRecord<byte[], byte[]>> dead = kit.deadLetters().stream()
                     .collect(Collectors.toMap(r -> header(r, Headers.JOB_ID), Function.identity()));

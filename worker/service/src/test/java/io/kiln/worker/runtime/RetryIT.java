@@ -45,6 +45,7 @@ class RetryIT {
             assertThat(failed.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
             assertThat(failed.retriable()).isTrue();
             assertThat(failed.attempts()).isEqualTo(3);
+            assertThat(failed.deadLetterTopic()).isEqualTo(kit.deadLetterTopic());
             assertThat(kit.events().terminal("doomed")).hasSize(1);
             List<ConsumerRecord<byte[], byte[]>> retries = List.of(
                     single(kit.readAll(kit.jobsTopic() + "-retry-1")),
