@@ -261,6 +261,20 @@ class JobApiIT {
     }
 
     @Test
+    void headersOverTheLimitAreRefusedBeforeAnyRouteRuns() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + dispatcher.port() + "/v1/jobs/any"))
+                .header("Authorization", "Bearer " + ALPHA_KEY)
+                .header("X-Padding", "x".repeat(9 * 1024))
+                .GET()
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(431);
+        assertThat(response.body()).doesNotContain(ALPHA_KEY);
+    }
+
+    @Test
     void failedEventShowsItsError() throws Exception {
         String jobId = accepted();
         kit.publish(jobId, new JobEvent.Failed(ErrorCode.STORAGE_UNAVAILABLE, "S3 PutObject failed: 503", true, 4));

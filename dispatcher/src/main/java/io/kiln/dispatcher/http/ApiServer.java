@@ -20,6 +20,9 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final String KEY_NAME = "kiln.key-name";
 
+    /** The most a request's line and headers may take; Jetty answers 431 beyond it, before any route runs. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+
     private final Javalin app;
     private final AtomicBoolean closing;
 
@@ -44,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
             // a submission blocks until Kafka answers and an event stream until its job ends: on virtual threads,
             // neither holds a platform thread, so neither can starve the others of the pool
             config.concurrency.useVirtualThreads = true;
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
