@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
 import io.kiln.contracts.JsonCodec;
+import io.kiln.contracts.S3Uri;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
@@ -161,6 +162,33 @@ public final class DispatcherKit implements AutoCloseable {
 
     static JsonNode json(HttpResponse<String> response) {
         return JsonCodec.mapper().readTree(response.body());
+    }
+
+    /** Submits a small request with a job id of its own for {@code key}, and returns that id once it is accepted. */
+    public String accepted(Dispatcher dispatcher, String key) throws Exception {
+        String jobId = "job-" + UUID.randomUUID();
+        var response = submit(
+                dispatcher,
+                key,
+                "{\"job_id\": \"" + jobId + "\", \"prompt\": \"a fox\", \"width\": 64, \"height\": 64}");
+        if (response.statusCode() != 202) {
+            throw new AssertionError("not accepted: " + response.statusCode() + " " + response.body());
+        }
+        return jobId;
+    }
+
+    /** A worker's {@code succeeded} event for {@code jobId}: one 64×64 image, seed 42, whose sha256 is 64 a's. */
+    public static JobEvent.Succeeded succeeded(String jobId) {
+        var image = new JobEvent.Succeeded.Image(
+                S3Uri.parse("s3://kiln-outputs/" + jobId + "/0.png"),
+                URI.create("http://127.0.0.1:9000/kiln-outputs/" + jobId + "/0.png"),
+                Instant.parse("2030-01-01T00:00:00Z"),
+                42,
+                64,
+                64,
+                1234,
+                "a".repeat(64));
+        return new JobEvent.Succeeded(List.of(image), new JobEvent.Succeeded.Timings(1, 2, 3, 4), 1);
     }
 
     /** Publishes a worker's event about {@code jobId} on this kit's event topic, keyed by job id. */

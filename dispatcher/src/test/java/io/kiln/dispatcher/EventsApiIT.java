@@ -10,7 +10,6 @@ import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobUpdate;
 import io.kiln.contracts.JsonCodec;
-import io.kiln.contracts.S3Uri;
 import io.kiln.infra.local.KafkaEndpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URI;
@@ -64,8 +63,7 @@ class EventsApiIT {
         assertThat(stream).as("the job is not over").isNotDone();
 
         kit.publish(jobId, new JobEvent.Progress(2, 4));
-        kit.publish(
-                jobId, new JobEvent.Succeeded(List.of(image(jobId)), new JobEvent.Succeeded.Timings(1, 2, 3, 4), 1));
+        kit.publish(jobId, DispatcherKit.succeeded(jobId));
         stream.get(20, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(received)
@@ -80,7 +78,7 @@ class EventsApiIT {
         assertThat(received.get(1).update().attempt()).isEqualTo(1);
         assertThat(received.get(3).update().progress().step()).isEqualTo(2);
         assertThat(received.getLast().update().images()).singleElement().satisfies(stored -> assertThat(stored.sha256())
-                .isEqualTo(image(jobId).sha256()));
+                .isEqualTo(DispatcherKit.succeeded(jobId).images().getFirst().sha256()));
     }
 
     @Test
@@ -141,25 +139,7 @@ class EventsApiIT {
     }
 
     private static String accepted() throws Exception {
-        String jobId = "job-" + UUID.randomUUID();
-        var response = kit.submit(
-                dispatcher,
-                ALPHA_KEY,
-                "{\"job_id\": \"" + jobId + "\", \"prompt\": \"a fox\", \"width\": 64, \"height\": 64}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return jobId;
-    }
-
-    private static JobEvent.Succeeded.Image image(String jobId) {
-        return new JobEvent.Succeeded.Image(
-                S3Uri.parse("s3://kiln-outputs/" + jobId + "/0.png"),
-                URI.create("http://127.0.0.1:9000/kiln-outputs/" + jobId + "/0.png"),
-                java.time.Instant.parse("2030-01-01T00:00:00Z"),
-                42,
-                64,
-                64,
-                1234,
-                "a".repeat(64));
+        return kit.accepted(dispatcher, ALPHA_KEY);
     }
 
     /** Waits until {@code GET} shows the job with {@code status}. */

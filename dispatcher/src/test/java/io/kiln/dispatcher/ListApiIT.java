@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,13 +106,7 @@ class ListApiIT {
     }
 
     private static String submit(String key) throws Exception {
-        String jobId = "job-" + UUID.randomUUID();
-        var response = kit.submit(
-                dispatcher,
-                key,
-                "{\"job_id\": \"" + jobId + "\", \"prompt\": \"a fox\", \"width\": 64, \"height\": 64}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return jobId;
+        return kit.accepted(dispatcher, key);
     }
 
     private static JsonNode page(String key, String query) throws Exception {

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobUpdate;
-import io.kiln.contracts.S3Uri;
 import io.kiln.dispatcher.Dispatcher;
 import io.kiln.dispatcher.DispatcherKit;
 import io.kiln.dispatcher.config.DispatcherConfig;
@@ -19,7 +18,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -66,9 +64,7 @@ class ClientEventsIT {
             first.close();
             kit.publish(job.jobId(), new JobEvent.Progress(2, 2));
             kit.start(onPort(kit, kafka, port, "b"));
-            kit.publish(
-                    job.jobId(),
-                    new JobEvent.Succeeded(List.of(image(job.jobId())), new JobEvent.Succeeded.Timings(1, 2, 3, 4), 1));
+            kit.publish(job.jobId(), DispatcherKit.succeeded(job.jobId()));
 
             JobUpdate end = last.get(60, TimeUnit.SECONDS);
             assertThat(end.event()).isEqualTo(JobUpdate.Kind.SUCCEEDED);
@@ -112,17 +108,5 @@ class ClientEventsIT {
                 config.topics(),
                 config.status(),
                 config.apiKeys());
-    }
-
-    private static JobEvent.Succeeded.Image image(String jobId) {
-        return new JobEvent.Succeeded.Image(
-                S3Uri.parse("s3://kiln-outputs/" + jobId + "/0.png"),
-                URI.create("http://127.0.0.1:9000/kiln-outputs/" + jobId + "/0.png"),
-                Instant.parse("2030-01-01T00:00:00Z"),
-                42,
-                64,
-                64,
-                1234,
-                "a".repeat(64));
     }
 }
