@@ -1,5 +1,6 @@
 package io.kiln.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -8,7 +9,7 @@ import java.util.Optional;
  *
  * @param dir the cluster's folder: the servers' data, the dispatcher's state, pid files, logs and the API key
  * @param workers how many worker JVMs, at least 1
- * @param model the diffusers folder the workers serve; empty for {@link ServedModel#choose}'s default
+ * @param model the diffusers folder the workers serve, which must exist; empty for {@link ServedModel#choose}'s default
  * @param apiPort the dispatcher's port on 127.0.0.1; 0 for any free port
  */
 record LocalClusterConfig(Path dir, int workers, Optional<Path> model, int apiPort) {
@@ -16,6 +17,9 @@ record LocalClusterConfig(Path dir, int workers, Optional<Path> model, int apiPo
     LocalClusterConfig {
         if (dir == null || model == null) {
             throw new IllegalArgumentException("dir and model must not be null");
+        }
+        if (model.isPresent() && !Files.isDirectory(model.get())) {
+            throw new IllegalArgumentException("--model: " + model.get() + " is not a folder");
         }
         if (workers < 1) {
             throw new IllegalArgumentException("--workers: must be at least 1, was " + workers);

@@ -34,9 +34,6 @@ record ServedModel(Path path, String origin) {
      */
     static ServedModel choose(Optional<Path> given, Path dir) {
         if (given.isPresent()) {
-            if (!Files.isDirectory(given.get())) {
-                throw new IllegalArgumentException("--model: " + given.get() + " is not a folder");
-            }
             return new ServedModel(given.get(), "given with --model");
         }
         if (Files.isDirectory(REPOSITORY_MODEL)) {
