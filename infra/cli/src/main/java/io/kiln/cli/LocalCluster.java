@@ -83,7 +83,6 @@ final class LocalCluster {
             URI api,
             DevelopmentKey key,
             ServedModel model,
-            InfraState servers,
             int partitions,
             LocalProcesses.Child dispatcher,
             List<LocalProcesses.Child> workers) {}
@@ -105,6 +104,9 @@ final class LocalCluster {
             throw new IllegalStateException("a local cluster already runs from " + config.dir() + " (" + running
                     + "); stop it with: kiln local down --dir " + config.dir());
         }
+        // left by a cluster that ended without a stop (kiln local and its children killed, a reboot); this start writes
+        // its own
+        processes.recordedNames().forEach(processes::deletePid);
         try {
             return startInOrder();
         } catch (RuntimeException | InterruptedException e) {
@@ -186,7 +188,7 @@ final class LocalCluster {
             report.accept(
                     worker.getKey().name() + " ready (pid " + worker.getKey().pid() + ")");
         }
-        return new Started(api, key, model, servers, partitions, dispatcher, List.copyOf(workers.keySet()));
+        return new Started(api, key, model, partitions, dispatcher, List.copyOf(workers.keySet()));
     }
 
     /**

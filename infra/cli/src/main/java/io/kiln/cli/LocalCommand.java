@@ -137,6 +137,11 @@ public final class LocalCommand implements Callable<Integer> {
         out.printf(
                 "Kiln runs: %d worker(s) serving %s, %d job partitions%n",
                 started.workers().size(), started.model().name(), started.partitions());
+        if (started.partitions() < started.workers().size()) {
+            out.printf(
+                    "Note     the job topic kept its %d partitions from an earlier start: %d worker(s) stay idle%n",
+                    started.partitions(), started.workers().size() - started.partitions());
+        }
         out.println("API      " + started.api());
         out.println(
                 "API key  " + started.key().key() + " (in " + config.dir().resolve(LocalCluster.API_KEY_FILE) + ")");
