@@ -119,7 +119,7 @@ final class LocalProcesses {
         Path logFile = logFile(command.name());
         List<String> line = new ArrayList<>(List.of("/bin/sh", "-c", IGNORE_SIGINT_THEN_EXEC, javaExecutable()));
         line.addAll(JVM_OPTIONS);
-        // before the class path: the kernel shows other users' processes, and the JDK this JVM, only the first 4 KiB
+        // before the class path, which is longer than the 4 KiB of a command line that the JDK reads back on Linux
         line.add(marker(command.name()));
         line.add("-cp");
         line.add(System.getProperty("java.class.path"));
