@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
         description =
-                "Kiln, a message-driven Stable Diffusion cluster: local infrastructure, model checks and benchmarks.",
+                "Kiln, a message-driven Stable Diffusion cluster: local runs, servers, model checks and benchmarks.",
         subcommands = {
             InfraCommand.class,
+            LocalCommand.class,
             ValidateCommand.class,
             CheckModelCommand.class,
             GenerateCommand.class,
@@ -53,6 +54,6 @@ public final class Kiln implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "Missing command: infra, validate, generate, check-model, tokenize, bench, worker or dlq");
+                "Missing command: infra, local, validate, generate, check-model, tokenize, bench, worker or dlq");
     }
 }
