@@ -1,5 +1,6 @@
 package io.kiln.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
@@ -41,6 +42,7 @@ public record JobStatus(
     }
 
     /** Whether the job has ended: succeeded, failed, dead-lettered or cancelled. Its status changes no more. */
+    @JsonIgnore // derived, not a field of the wire form
     public boolean isFinal() {
         return status.isFinal();
     }

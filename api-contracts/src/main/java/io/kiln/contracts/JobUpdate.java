@@ -1,5 +1,6 @@
 package io.kiln.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
@@ -88,6 +89,7 @@ public record JobUpdate(
     }
 
     /** Whether this event ends the stream: the job reached a final status. */
+    @JsonIgnore // derived, not a field of the wire form
     public boolean isFinal() {
         return event.status().isFinal();
     }
