@@ -2,6 +2,7 @@ package io.kiln.dispatcher;
 
 import static org.awaitility.Awaitility.await;
 
+import io.kiln.clients.S3ClientFactory;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
 import io.kiln.contracts.JsonCodec;
@@ -10,8 +11,11 @@ import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.config.KafkaSettings;
 import io.kiln.dispatcher.config.StatusSettings;
+import io.kiln.dispatcher.config.StorageSettings;
 import io.kiln.dispatcher.config.TopicSettings;
+import io.kiln.dispatcher.config.UploadSettings;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,12 +42,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One dispatcher test's world on the real broker: its own topics and Streams application id, two API keys
- * ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events and a reader of the job and
- * control topics.
+ * One dispatcher test's world on the real broker and the real S3 server: its own topics, Streams application id and
+ * upload bucket, two API keys ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events, a
+ * reader of the job and control topics, and an S3 client.
  * Public, and shipped in the dispatcher's test-jar, for the Java client's tests ({@code kiln-client}).
  */
 public final class DispatcherKit implements AutoCloseable {
@@ -54,14 +59,20 @@ public final class DispatcherKit implements AutoCloseable {
     public static final int PARTITIONS = 3;
 
     private final KafkaEndpoint kafka;
+    private final S3Endpoint s3Endpoint;
     private final String name = "disp-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path stateDir = Path.of("target", "kiln-state", name);
     private final KafkaProducer<byte[], byte[]> producer;
+    private final S3Client s3;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Dispatcher> started = new ArrayList<>();
 
-    public DispatcherKit(KafkaEndpoint kafka) throws Exception {
+    /** A kit whose upload bucket, named like its topics, is created on {@code s3}. */
+    public DispatcherKit(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
         this.kafka = kafka;
+        this.s3Endpoint = s3;
+        this.s3 = S3ClientFactory.createClient(s3.toS3Settings());
+        this.s3.createBucket(create -> create.bucket(bucket()));
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0,
@@ -74,6 +85,21 @@ public final class DispatcherKit implements AutoCloseable {
                     .all()
                     .get();
         }
+    }
+
+    /** The bucket this kit's dispatchers store uploads in. */
+    public String bucket() {
+        return name;
+    }
+
+    /** An S3 client of the kit's server, to put and read objects as a worker would. */
+    public S3Client s3() {
+        return s3;
+    }
+
+    /** The storage settings of a dispatcher that reaches S3 at {@code s3}. */
+    public StorageSettings storage(S3Endpoint s3) {
+        return new StorageSettings(s3.toS3Settings(), bucket(), StorageSettings.DEFAULT_URL_EXPIRY);
     }
 
     public TopicSettings topics() {
@@ -91,7 +117,9 @@ public final class DispatcherKit implements AutoCloseable {
                 new KafkaSettings(bootstrapServers, acceptTimeout, Map.of()),
                 topics(),
                 new StatusSettings(name, stateDir.resolve(replica)),
-                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))));
+                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))),
+                storage(s3Endpoint),
+                UploadSettings.defaults());
     }
 
     /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
@@ -237,5 +265,6 @@ public final class DispatcherKit implements AutoCloseable {
         }
         producer.close();
         http.close();
+        s3.close();
     }
 }

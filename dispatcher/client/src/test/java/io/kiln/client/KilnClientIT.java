@@ -17,6 +17,7 @@ import io.kiln.contracts.Violation;
 import io.kiln.dispatcher.Dispatcher;
 import io.kiln.dispatcher.DispatcherKit;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URI;
 import java.time.Duration;
@@ -35,8 +36,8 @@ class KilnClientIT {
     private static URI baseUrl;
 
     @BeforeAll
-    static void start(KafkaEndpoint kafka) throws Exception {
-        kit = new DispatcherKit(kafka);
+    static void start(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        kit = new DispatcherKit(kafka, s3);
         Dispatcher dispatcher = kit.startReady();
         baseUrl = URI.create("http://127.0.0.1:" + dispatcher.port());
         client = KilnClient.builder().baseUrl(baseUrl).apiKey(ALPHA_KEY).build();
