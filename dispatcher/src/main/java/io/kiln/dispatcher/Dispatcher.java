@@ -8,6 +8,7 @@ import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;
 import io.kiln.dispatcher.status.StatusService;
+import io.kiln.dispatcher.storage.ImageLinks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running dispatcher: the HTTP API, the producer of jobs and cancels, and the status application, started together
- * and stopped together.
+ * A running dispatcher: the HTTP API, the producer of jobs and cancels, the status application and the S3 presigner,
+ * started together and stopped together.
  *
  * <p>Starting does not wait for Kafka, so a dispatcher comes up (and says it is not ready) while Kafka is away: the
  * status application starts once Kafka answers, and {@code POST /v1/jobs} and {@code DELETE /v1/jobs/{id}} answer 503
@@ -39,13 +40,16 @@ public final class Dispatcher implements AutoCloseable {
     private final Admin admin;
     private final Producer<String, byte[]> producer;
     private final StatusService status;
+    private final ImageLinks links;
     private final ApiServer api;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Dispatcher(Admin admin, Producer<String, byte[]> producer, StatusService status, ApiServer api) {
+    private Dispatcher(
+            Admin admin, Producer<String, byte[]> producer, StatusService status, ImageLinks links, ApiServer api) {
         this.admin = admin;
         this.producer = producer;
         this.status = status;
+        this.links = links;
         this.api = api;
     }
 
@@ -74,12 +78,15 @@ public final class Dispatcher implements AutoCloseable {
                     Clock.systemUTC());
             CancelIntake cancels = new CancelIntake(
                     producer, config.topics().control(), config.kafka().acceptTimeout(), intake, Clock.systemUTC());
+            ImageLinks links =
+                    new ImageLinks(config.storage().s3(), config.storage().urlExpiry(), Clock.systemUTC());
+            started.add(links);
             ApiServer api = ApiServer.start(
                     config.http(),
                     config.apiKeys(),
-                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status)));
+                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status), links));
             log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
-            return new Dispatcher(admin, producer, status, api);
+            return new Dispatcher(admin, producer, status, links, api);
         } catch (RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
                 closeQuietly(closeable);
@@ -112,7 +119,7 @@ public final class Dispatcher implements AutoCloseable {
         return unmet;
     }
 
-    /** Stops taking requests, then stops the status application and the Kafka clients. */
+    /** Stops taking requests, then stops the status application, the Kafka clients and the presigner. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -122,6 +129,7 @@ public final class Dispatcher implements AutoCloseable {
         closeQuietly(status);
         producer.close(PRODUCER_CLOSE_TIMEOUT);
         admin.close(HEALTH_TIMEOUT);
+        links.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -209,6 +209,11 @@ public final class DispatcherKit implements AutoCloseable {
         return withKey(records(topics().control()), jobId);
     }
 
+    /** The records of this kit's status topic whose key is {@code jobId}: what the dispatcher stored of the job. */
+    public List<ConsumerRecord<byte[], byte[]>> statusRecords(String jobId) {
+        return withKey(records(topics().status()), jobId);
+    }
+
     /** Every record of {@code topic}, from the beginning to its current end. */
     private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
@@ -246,9 +251,13 @@ public final class DispatcherKit implements AutoCloseable {
     }
 
     static String sha256(String key) {
+        return sha256(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** SHA-256 as lowercase hex, as the API and the contracts write it. */
+    public static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

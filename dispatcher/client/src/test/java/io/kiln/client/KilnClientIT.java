@@ -165,9 +165,17 @@ class KilnClientIT {
         assertThat(done.startedAt()).isNotNull();
         assertThat(done.finishedAt()).isNotNull();
         assertThat(done.error()).isNull();
-        assertThat(done.images())
-                .containsExactly(new JobStatus.Image(
-                        S3Uri.parse("s3://kiln-outputs/" + job.jobId() + "/0.png"), 42, 64, 64, 1234, sha));
+        assertThat(done.images()).singleElement().satisfies(stored -> {
+            assertThat(stored.uri()).isEqualTo(S3Uri.parse("s3://kiln-outputs/" + job.jobId() + "/0.png"));
+            assertThat(stored.seed()).isEqualTo(42);
+            assertThat(stored.width()).isEqualTo(64);
+            assertThat(stored.height()).isEqualTo(64);
+            assertThat(stored.sizeBytes()).isEqualTo(1234);
+            assertThat(stored.sha256()).isEqualTo(sha);
+            // presigned by the dispatcher when it answered (ImageTransferIT downloads through it)
+            assertThat(stored.url().getPath()).isEqualTo("/kiln-outputs/" + job.jobId() + "/0.png");
+            assertThat(stored.urlExpiresAt()).isAfter(Instant.now().plusSeconds(3000));
+        });
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(HttpSettings settings, List<ApiKey> keys, ApiServices services) {
         Authenticator authenticator = new Authenticator(keys);
         List<Routes> routes = List.of(
-                new JobRoutes(services.jobs(), services.cancels(), settings.maxBodyBytes()),
+                new JobRoutes(services.jobs(), services.cancels(), services.links(), settings.maxBodyBytes()),
                 new HealthRoute(services.unmetReadiness()));
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -15,6 +15,7 @@ import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.intake.Submission;
 import io.kiln.dispatcher.status.StatusUnavailableException;
 import io.kiln.dispatcher.status.StoredStatus;
+import io.kiln.dispatcher.storage.ImageLinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -29,11 +30,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class JobRoutes implements Routes {
     private final JobIntake intake;
     private final CancelIntake cancels;
+    private final ImageLinks links;
     private final long maxBodyBytes;
 
-    JobRoutes(JobIntake intake, CancelIntake cancels, long maxBodyBytes) {
+    JobRoutes(JobIntake intake, CancelIntake cancels, ImageLinks links, long maxBodyBytes) {
         this.intake = intake;
         this.cancels = cancels;
+        this.links = links;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -89,16 +92,14 @@ final class JobRoutes implements Routes {
         } catch (StatusUnavailableException e) {
             throw new ApiException(503, "unavailable", e.getMessage() + "; retry later");
         }
-        json(ctx, 200, status.view());
+        json(ctx, 200, links.view(status));
     }
 
     private void cancel(Context ctx) throws InterruptedException {
         String jobId = ctx.pathParam("id");
         switch (cancels.cancel(jobId, ApiServer.keyName(ctx))) {
-            case Cancellation.Requested requested ->
-                json(ctx, 202, requested.job().view());
-            case Cancellation.AlreadyFinished finished ->
-                json(ctx, 200, finished.job().view());
+            case Cancellation.Requested requested -> json(ctx, 202, links.view(requested.job()));
+            case Cancellation.AlreadyFinished finished -> json(ctx, 200, links.view(finished.job()));
             case Cancellation.NotFound ignored -> throw notFound(jobId);
             case Cancellation.Unavailable unavailable ->
                 throw new ApiException(503, "unavailable", unavailable.reason() + "; retry later");

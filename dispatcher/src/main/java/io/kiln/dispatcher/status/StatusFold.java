@@ -71,7 +71,7 @@ final class StatusFold {
                         JobStatus.Status.SUCCEEDED,
                         status.progress(),
                         succeeded.images().stream()
-                                .map(image -> new JobStatus.Image(
+                                .map(image -> new StoredImage(
                                         image.uri(),
                                         image.seed(),
                                         image.width(),
@@ -107,7 +107,7 @@ final class StatusFold {
             StoredStatus status,
             JobStatus.Status state,
             JobStatus.Progress progress,
-            List<JobStatus.Image> images,
+            List<StoredImage> images,
             JobStatus.Error error,
             java.time.Instant startedAt,
             java.time.Instant finishedAt) {

@@ -4,6 +4,7 @@ import io.kiln.contracts.JobStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
@@ -31,7 +32,7 @@ public record StoredStatus(
         String keyName,
         String requestSha256,
         JobStatus.Progress progress,
-        List<JobStatus.Image> images,
+        List<StoredImage> images,
         JobStatus.Error error,
         Instant acceptedAt,
         Instant startedAt,
@@ -54,8 +55,12 @@ public record StoredStatus(
         return this.keyName != null && this.keyName.equals(keyName);
     }
 
-    /** The job as {@code GET /v1/jobs/{id}} answers it: without the key and the request hash. */
-    public JobStatus view() {
-        return new JobStatus(jobId, state, progress, images, error, acceptedAt, startedAt, finishedAt);
+    /**
+     * The job as {@code GET /v1/jobs/{id}} answers it: without the key and the request hash, each image as {@code
+     * link} makes it downloadable.
+     */
+    public JobStatus view(Function<StoredImage, JobStatus.Image> link) {
+        return new JobStatus(
+                jobId, state, progress, images.stream().map(link).toList(), error, acceptedAt, startedAt, finishedAt);
     }
 }
