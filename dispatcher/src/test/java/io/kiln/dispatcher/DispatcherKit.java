@@ -58,6 +58,12 @@ public final class DispatcherKit implements AutoCloseable {
     public static final String BETA_KEY = "beta-secret-9876543210";
     public static final int PARTITIONS = 3;
 
+    /**
+     * The upload limit of the kit's dispatchers: small, so that a test can exceed it cheaply. They take one upload at
+     * a time, so that a test can hold the only slot.
+     */
+    public static final long MAX_UPLOAD_BYTES = 64 * 1024;
+
     private final KafkaEndpoint kafka;
     private final S3Endpoint s3Endpoint;
     private final String name = "disp-" + UUID.randomUUID().toString().substring(0, 8);
@@ -119,7 +125,7 @@ public final class DispatcherKit implements AutoCloseable {
                 new StatusSettings(name, stateDir.resolve(replica)),
                 List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))),
                 storage(s3Endpoint),
-                UploadSettings.defaults());
+                new UploadSettings(MAX_UPLOAD_BYTES, 1));
     }
 
     /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
@@ -174,6 +180,21 @@ public final class DispatcherKit implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(dispatcher, "/v1/jobs"))
                 .timeout(Duration.ofSeconds(30))
                 .POST(body);
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Uploads {@code image} as {@code contentType}, which may be null for none. */
+    public HttpResponse<String> upload(Dispatcher dispatcher, String key, String contentType, byte[] image)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(dispatcher, "/v1/uploads"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }

@@ -5,13 +5,14 @@ import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.UploadSettings;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}. The routes
- * are in {@link JobRoutes} and {@link HealthRoute}.
+ * are in {@link JobRoutes}, {@link UploadRoutes} and {@link HealthRoute}.
  *
  * <p>Errors answer {@code {"code", "message"}}, or for an invalid request {@code {"errors": [{"field", "message"}]}}.
  */
@@ -30,11 +31,13 @@ public final class ApiServer implements AutoCloseable {
      *
      * @throws IllegalStateException if the address cannot be bound
      */
-    public static ApiServer start(HttpSettings settings, List<ApiKey> keys, ApiServices services) {
+    public static ApiServer start(
+            HttpSettings settings, List<ApiKey> keys, ApiServices services, UploadSettings uploads) {
         Authenticator authenticator = new Authenticator(keys);
         List<Routes> routes = List.of(
                 new JobRoutes(services.jobs(), services.cancels(), services.links(), settings.maxBodyBytes()),
-                new HealthRoute(services.unmetReadiness()));
+                new HealthRoute(services.unmetReadiness()),
+                new UploadRoutes(services.uploads(), uploads));
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -16,8 +16,6 @@ import io.kiln.dispatcher.intake.Submission;
 import io.kiln.dispatcher.status.StatusUnavailableException;
 import io.kiln.dispatcher.status.StoredStatus;
 import io.kiln.dispatcher.storage.ImageLinks;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -52,7 +50,7 @@ final class JobRoutes implements Routes {
             throw new ApiException(
                     415, "unsupported_media_type", "the body must be JSON: Content-Type: " + Responses.JSON);
         }
-        ParseResult parsed = RequestParser.parse(readBody(ctx));
+        ParseResult parsed = RequestParser.parse(BoundedBody.read(ctx, maxBodyBytes));
         if (parsed instanceof ParseResult.Invalid invalid) {
             ObjectNode answer = object();
             ArrayNode errors = answer.putArray("errors");
@@ -116,25 +114,5 @@ final class JobRoutes implements Routes {
         }
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return mediaType.equals(Responses.JSON);
-    }
-
-    /** The body, at most {@code maxBodyBytes}; a longer one is refused whether or not it declared its length. */
-    private byte[] readBody(Context ctx) {
-        if (ctx.contentLength() > maxBodyBytes) {
-            throw tooLarge();
-        }
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes(Math.toIntExact(maxBodyBytes + 1));
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return body;
-        } catch (IOException e) {
-            throw new ApiException(400, "bad_request", "cannot read the request body");
-        }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "the body must be at most " + maxBodyBytes + " bytes");
     }
 }
