@@ -95,7 +95,7 @@ public final class Dispatcher implements AutoCloseable {
             ApiServer api = ApiServer.start(
                     config.http(),
                     config.apiKeys(),
-                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status), links, uploads),
+                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status, uploads), links, uploads),
                     config.uploads());
             log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
             return new Dispatcher(admin, producer, status, links, uploads, api);
@@ -112,8 +112,11 @@ public final class Dispatcher implements AutoCloseable {
         return api.port();
     }
 
-    /** What keeps this dispatcher from serving: Kafka not answering, the status application not running. */
-    private static List<String> unmetReadiness(Admin admin, StatusService status) {
+    /**
+     * What keeps this dispatcher from serving: Kafka not answering, the status application not running, S3 not
+     * answering for the upload bucket.
+     */
+    private static List<String> unmetReadiness(Admin admin, StatusService status, UploadStore uploads) {
         List<String> unmet = new ArrayList<>();
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) HEALTH_TIMEOUT.toMillis()))
@@ -128,6 +131,7 @@ public final class Dispatcher implements AutoCloseable {
         if (!status.isRunning()) {
             unmet.add("job status is " + status.state().name().toLowerCase(java.util.Locale.ROOT) + ", not running");
         }
+        uploads.unmetReadiness().ifPresent(unmet::add);
         return unmet;
     }
 

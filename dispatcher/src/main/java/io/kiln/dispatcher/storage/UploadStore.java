@@ -4,6 +4,7 @@ import io.kiln.clients.S3ClientFactory;
 import io.kiln.clients.S3Settings;
 import io.kiln.contracts.S3Uri;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -29,6 +30,8 @@ public final class UploadStore implements AutoCloseable {
 
     // an upload moves at most 32 MiB: seconds on a LAN; ten without an answer means S3 is away
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    // a readiness probe answers within its own deadline, usually a few seconds
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final S3Client s3;
     private final String bucket;
@@ -72,6 +75,22 @@ public final class UploadStore implements AutoCloseable {
             throw new StorageUnavailableException("S3 did not store the upload (" + describe(e) + ")", e);
         }
         return uri;
+    }
+
+    /**
+     * What keeps S3 from taking uploads, asked with a HeadBucket that waits at most 2 s: empty when S3 answers and the
+     * bucket is there and open to the dispatcher.
+     */
+    public Optional<String> unmetReadiness() {
+        try {
+            // a probe's own timeout, set on the request: the client's would let a probe wait out an upload's time
+            s3.headBucket(
+                    head -> head.bucket(bucket).overrideConfiguration(call -> call.apiCallTimeout(PROBE_TIMEOUT)));
+            return Optional.empty();
+        } catch (SdkException e) {
+            String what = isRefusal(e) ? "S3 refuses the bucket " : "S3 does not answer for the bucket ";
+            return Optional.of(what + bucket + " (" + describe(e) + ")");
+        }
     }
 
     @Override
