@@ -3,6 +3,7 @@ package io.kiln.contracts;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -83,12 +84,23 @@ public record JobStatus(
      * One stored PNG of a succeeded job.
      *
      * @param uri where it is stored
+     * @param url a presigned HTTP(S) URL to GET the PNG without credentials, signed when the dispatcher answered
+     * @param urlExpiresAt {@code url_expires_at}: when {@code url} stops working
      * @param seed the seed that renders this image on its own
      * @param sizeBytes {@code size_bytes}: the PNG's length
      * @param sha256 SHA-256 of the PNG, 64 lowercase hex digits
      */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Image(S3Uri uri, long seed, int width, int height, long sizeBytes, String sha256) {}
+    public record Image(
+            S3Uri uri,
+            URI url,
+            Instant urlExpiresAt,
+            long seed,
+            int width,
+            int height,
+            long sizeBytes,
+            String sha256) {}
 
     /**
      * Why a job failed.

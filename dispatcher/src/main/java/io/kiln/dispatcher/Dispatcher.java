@@ -8,6 +8,8 @@ import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;
 import io.kiln.dispatcher.status.StatusService;
+import io.kiln.dispatcher.storage.ImageLinks;
+import io.kiln.dispatcher.storage.UploadStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running dispatcher: the HTTP API, the producer of jobs and cancels, and the status application, started together
- * and stopped together.
+ * A running dispatcher: the HTTP API, the producer of jobs and cancels, the status application and the S3 clients,
+ * started together and stopped together.
  *
  * <p>Starting does not wait for Kafka, so a dispatcher comes up (and says it is not ready) while Kafka is away: the
  * status application starts once Kafka answers, and {@code POST /v1/jobs} and {@code DELETE /v1/jobs/{id}} answer 503
- * until Kafka takes writes.
+ * until Kafka takes writes. Nor does it wait for S3: {@code POST /v1/uploads} answers 503 while S3 is away.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -39,13 +41,23 @@ public final class Dispatcher implements AutoCloseable {
     private final Admin admin;
     private final Producer<String, byte[]> producer;
     private final StatusService status;
+    private final ImageLinks links;
+    private final UploadStore uploads;
     private final ApiServer api;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Dispatcher(Admin admin, Producer<String, byte[]> producer, StatusService status, ApiServer api) {
+    private Dispatcher(
+            Admin admin,
+            Producer<String, byte[]> producer,
+            StatusService status,
+            ImageLinks links,
+            UploadStore uploads,
+            ApiServer api) {
         this.admin = admin;
         this.producer = producer;
         this.status = status;
+        this.links = links;
+        this.uploads = uploads;
         this.api = api;
     }
 
@@ -74,12 +86,19 @@ public final class Dispatcher implements AutoCloseable {
                     Clock.systemUTC());
             CancelIntake cancels = new CancelIntake(
                     producer, config.topics().control(), config.kafka().acceptTimeout(), intake, Clock.systemUTC());
+            ImageLinks links =
+                    new ImageLinks(config.storage().s3(), config.storage().urlExpiry(), Clock.systemUTC());
+            started.add(links);
+            UploadStore uploads =
+                    UploadStore.open(config.storage().s3(), config.storage().bucket());
+            started.add(uploads);
             ApiServer api = ApiServer.start(
                     config.http(),
                     config.apiKeys(),
-                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status)));
+                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status, uploads), links, uploads),
+                    config.uploads());
             log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
-            return new Dispatcher(admin, producer, status, api);
+            return new Dispatcher(admin, producer, status, links, uploads, api);
         } catch (RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
                 closeQuietly(closeable);
@@ -93,8 +112,11 @@ public final class Dispatcher implements AutoCloseable {
         return api.port();
     }
 
-    /** What keeps this dispatcher from serving: Kafka not answering, the status application not running. */
-    private static List<String> unmetReadiness(Admin admin, StatusService status) {
+    /**
+     * What keeps this dispatcher from serving: Kafka not answering, the status application not running, S3 not
+     * answering for the upload bucket.
+     */
+    private static List<String> unmetReadiness(Admin admin, StatusService status, UploadStore uploads) {
         List<String> unmet = new ArrayList<>();
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) HEALTH_TIMEOUT.toMillis()))
@@ -109,10 +131,11 @@ public final class Dispatcher implements AutoCloseable {
         if (!status.isRunning()) {
             unmet.add("job status is " + status.state().name().toLowerCase(java.util.Locale.ROOT) + ", not running");
         }
+        uploads.unmetReadiness().ifPresent(unmet::add);
         return unmet;
     }
 
-    /** Stops taking requests, then stops the status application and the Kafka clients. */
+    /** Stops taking requests, then stops the status application, the Kafka clients and the S3 clients. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -122,6 +145,8 @@ public final class Dispatcher implements AutoCloseable {
         closeQuietly(status);
         producer.close(PRODUCER_CLOSE_TIMEOUT);
         admin.close(HEALTH_TIMEOUT);
+        uploads.close();
+        links.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

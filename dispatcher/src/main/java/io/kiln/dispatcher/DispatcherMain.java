@@ -1,17 +1,26 @@
 package io.kiln.dispatcher;
 
+import io.kiln.clients.S3Credentials;
+import io.kiln.clients.S3Settings;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.config.KafkaSettings;
 import io.kiln.dispatcher.config.StatusSettings;
+import io.kiln.dispatcher.config.StorageSettings;
 import io.kiln.dispatcher.config.TopicSettings;
+import io.kiln.dispatcher.config.UploadSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * Runs a dispatcher until the JVM is told to stop (SIGTERM, Ctrl-C), configured from environment variables:
@@ -31,11 +40,32 @@ import java.util.concurrent.CountDownLatch;
  *   <tr><td>{@code KILN_TOPICS_JOBS}, {@code KILN_TOPICS_EVENTS}, {@code KILN_TOPICS_STATUS},
  *       {@code KILN_TOPICS_CONTROL}</td>
  *       <td>{@code kiln.jobs.v1}, {@code kiln.events.v1}, {@code kiln.status.v1}, {@code kiln.control.v1}</td></tr>
+ *   <tr><td>{@code KILN_S3_BUCKET}: where uploads are stored</td><td>required</td></tr>
+ *   <tr><td>{@code KILN_S3_ENDPOINT}: an S3-compatible store such as {@code http://minio:9000}</td>
+ *       <td>AWS</td></tr>
+ *   <tr><td>{@code KILN_S3_REGION}</td><td>{@code us-east-1}</td></tr>
+ *   <tr><td>{@code KILN_S3_PATH_STYLE}</td><td>{@code true} with an endpoint, else {@code false}</td></tr>
+ *   <tr><td>{@code KILN_S3_ACCESS_KEY}, {@code KILN_S3_SECRET_KEY}: both or neither</td>
+ *       <td>the AWS default credentials</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_URL_EXPIRY_SECONDS}</td><td>{@code 3600}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_MAX_UPLOAD_BYTES}</td><td>{@code 8388608}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_MAX_CONCURRENT_UPLOADS}</td><td>{@code 4}</td></tr>
  * </table>
  *
  * A bad setting stops start-up with a message naming it (exit 2).
  */
 public final class DispatcherMain {
+    private static final String DEFAULT_S3_REGION = "us-east-1";
+
+    // the field each settings check names (S3Settings's without a colon), and the variable it is read from
+    private static final Map<String, String> VARIABLES = Map.of(
+            "endpointOverride", "KILN_S3_ENDPOINT",
+            "region", "KILN_S3_REGION",
+            "storage.bucket", "KILN_S3_BUCKET",
+            "storage.urlExpiry", "KILN_DISPATCHER_URL_EXPIRY_SECONDS",
+            "uploads.maxBytes", "KILN_DISPATCHER_MAX_UPLOAD_BYTES",
+            "uploads.maxConcurrent", "KILN_DISPATCHER_MAX_CONCURRENT_UPLOADS");
+
     private DispatcherMain() {}
 
     public static void main(String[] args) throws InterruptedException {
@@ -83,7 +113,90 @@ public final class DispatcherMain {
         var status = new StatusSettings(
                 env.getOrDefault("KILN_DISPATCHER_APPLICATION_ID", StatusSettings.DEFAULT_APPLICATION_ID),
                 Path.of(env.getOrDefault("KILN_DISPATCHER_STATE_DIR", "kiln-dispatcher-state")));
-        return new DispatcherConfig(http, kafka, topics, status, apiKeys(required(env, "KILN_DISPATCHER_API_KEYS")));
+        return new DispatcherConfig(
+                http,
+                kafka,
+                topics,
+                status,
+                apiKeys(required(env, "KILN_DISPATCHER_API_KEYS")),
+                storage(env),
+                naming(() -> new UploadSettings(
+                        number(env, "KILN_DISPATCHER_MAX_UPLOAD_BYTES", UploadSettings.DEFAULT_MAX_BYTES),
+                        number(env, "KILN_DISPATCHER_MAX_CONCURRENT_UPLOADS", UploadSettings.DEFAULT_MAX_CONCURRENT))));
+    }
+
+    /**
+     * The S3 settings, from the variables the worker reads for its own, so that both can share them. As for the
+     * worker, a blank value counts as not set.
+     */
+    private static StorageSettings storage(Map<String, String> env) {
+        Optional<URI> endpoint = optional(env, "KILN_S3_ENDPOINT").map(DispatcherMain::endpoint);
+        boolean pathStyle = optional(env, "KILN_S3_PATH_STYLE")
+                .map(text -> switch (text.toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "KILN_S3_PATH_STYLE: must be true or false, was '" + text + "'");
+                })
+                // MinIO and s3proxy need path-style addressing; AWS wants virtual-hosted buckets
+                .orElse(endpoint.isPresent());
+        var s3 = naming(() -> new S3Settings(
+                endpoint, optional(env, "KILN_S3_REGION").orElse(DEFAULT_S3_REGION), pathStyle, s3Credentials(env)));
+        return naming(() -> new StorageSettings(
+                s3,
+                required(env, "KILN_S3_BUCKET").strip(),
+                Duration.ofSeconds(number(
+                        env, "KILN_DISPATCHER_URL_EXPIRY_SECONDS", StorageSettings.DEFAULT_URL_EXPIRY.toSeconds()))));
+    }
+
+    private static URI endpoint(String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    "KILN_S3_ENDPOINT: must be an http or https URI such as http://127.0.0.1:9000, was '" + text + "'");
+        }
+    }
+
+    private static S3Credentials s3Credentials(Map<String, String> env) {
+        Optional<String> accessKey = optional(env, "KILN_S3_ACCESS_KEY");
+        Optional<String> secretKey = optional(env, "KILN_S3_SECRET_KEY");
+        if (accessKey.isPresent() && secretKey.isPresent()) {
+            return S3Credentials.staticKeys(accessKey.get(), secretKey.get());
+        }
+        if (accessKey.isPresent() || secretKey.isPresent()) {
+            String missing = accessKey.isPresent() ? "KILN_S3_SECRET_KEY" : "KILN_S3_ACCESS_KEY";
+            String given = accessKey.isPresent() ? "KILN_S3_ACCESS_KEY" : "KILN_S3_SECRET_KEY";
+            throw new IllegalArgumentException(missing + ": must be set together with " + given
+                    + ", or neither to use the AWS default credentials");
+        }
+        return S3Credentials.defaultChain();
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    /**
+     * Builds settings whose own checks name their fields ({@code storage.bucket: must be …}), naming the variable
+     * instead, which is what an operator sets.
+     */
+    private static <T> T naming(Supplier<T> settings) {
+        try {
+            return settings.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            for (var field : VARIABLES.entrySet()) {
+                if (message.startsWith(field.getKey() + ":") || message.startsWith(field.getKey() + " ")) {
+                    throw new IllegalArgumentException(
+                            field.getValue() + ":"
+                                    + message.substring(field.getKey().length()).replaceFirst("^:", ""),
+                            e);
+                }
+            }
+            throw e;
+        }
     }
 
     private static List<ApiKey> apiKeys(String text) {
@@ -108,7 +221,13 @@ public final class DispatcherMain {
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {
-        return Math.toIntExact(number(env, name, (long) fallback));
+        long value = number(env, name, (long) fallback);
+        if (value != (int) value) {
+            // Math.toIntExact's ArithmeticException would end start-up with a stack trace instead of this message
+            throw new IllegalArgumentException(
+                    name + ": must be a whole number up to " + Integer.MAX_VALUE + ", was '" + env.get(name) + "'");
+        }
+        return (int) value;
     }
 
     private static long number(Map<String, String> env, String name, long fallback) {

@@ -14,6 +14,7 @@ import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.S3Uri;
 import io.kiln.contracts.Topics;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +46,9 @@ class CancelApiIT {
     private static String bootstrapServers;
 
     @BeforeAll
-    static void start(KafkaEndpoint kafka) throws Exception {
+    static void start(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
         bootstrapServers = kafka.bootstrapServers();
-        kit = new DispatcherKit(kafka);
+        kit = new DispatcherKit(kafka, s3);
         dispatcher = kit.startReady();
     }
 

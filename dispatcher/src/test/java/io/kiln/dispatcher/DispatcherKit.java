@@ -2,6 +2,7 @@ package io.kiln.dispatcher;
 
 import static org.awaitility.Awaitility.await;
 
+import io.kiln.clients.S3ClientFactory;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
 import io.kiln.contracts.JsonCodec;
@@ -11,8 +12,11 @@ import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.config.KafkaSettings;
 import io.kiln.dispatcher.config.StatusSettings;
+import io.kiln.dispatcher.config.StorageSettings;
 import io.kiln.dispatcher.config.TopicSettings;
+import io.kiln.dispatcher.config.UploadSettings;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,12 +43,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One dispatcher test's world on the real broker: its own topics and Streams application id, two API keys
- * ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events and a reader of the job and
- * control topics.
+ * One dispatcher test's world on the real broker and the real S3 server: its own topics, Streams application id and
+ * upload bucket, two API keys ({@value #ALPHA} and {@value #BETA}), an HTTP client, a publisher of worker events, a
+ * reader of the job and control topics, and an S3 client.
  * Public, and shipped in the dispatcher's test-jar, for the Java client's tests ({@code kiln-client}).
  */
 public final class DispatcherKit implements AutoCloseable {
@@ -54,15 +59,27 @@ public final class DispatcherKit implements AutoCloseable {
     public static final String BETA_KEY = "beta-secret-9876543210";
     public static final int PARTITIONS = 3;
 
+    /**
+     * The upload limit of the kit's dispatchers: small, so that a test can exceed it cheaply. They take one upload at
+     * a time, so that a test can hold the only slot.
+     */
+    public static final long MAX_UPLOAD_BYTES = 64 * 1024;
+
     private final KafkaEndpoint kafka;
+    private final S3Endpoint s3Endpoint;
     private final String name = "disp-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path stateDir = Path.of("target", "kiln-state", name);
     private final KafkaProducer<byte[], byte[]> producer;
+    private final S3Client s3;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Dispatcher> started = new ArrayList<>();
 
-    public DispatcherKit(KafkaEndpoint kafka) throws Exception {
+    /** A kit whose upload bucket, named like its topics, is created on {@code s3}. */
+    public DispatcherKit(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
         this.kafka = kafka;
+        this.s3Endpoint = s3;
+        this.s3 = S3ClientFactory.createClient(s3.toS3Settings());
+        this.s3.createBucket(create -> create.bucket(bucket()));
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0,
@@ -75,6 +92,21 @@ public final class DispatcherKit implements AutoCloseable {
                     .all()
                     .get();
         }
+    }
+
+    /** The bucket this kit's dispatchers store uploads in. */
+    public String bucket() {
+        return name;
+    }
+
+    /** An S3 client of the kit's server, to put and read objects as a worker would. */
+    public S3Client s3() {
+        return s3;
+    }
+
+    /** The storage settings of a dispatcher that reaches S3 at {@code s3}. */
+    public StorageSettings storage(S3Endpoint s3) {
+        return new StorageSettings(s3.toS3Settings(), bucket(), StorageSettings.DEFAULT_URL_EXPIRY);
     }
 
     public TopicSettings topics() {
@@ -92,7 +124,9 @@ public final class DispatcherKit implements AutoCloseable {
                 new KafkaSettings(bootstrapServers, acceptTimeout, Map.of()),
                 topics(),
                 new StatusSettings(name, stateDir.resolve(replica)),
-                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))));
+                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))),
+                storage(s3Endpoint),
+                new UploadSettings(MAX_UPLOAD_BYTES, 1));
     }
 
     /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
@@ -156,6 +190,21 @@ public final class DispatcherKit implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Uploads {@code image} as {@code contentType}, which may be null for none. */
+    public HttpResponse<String> upload(Dispatcher dispatcher, String key, String contentType, byte[] image)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(dispatcher, "/v1/uploads"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> submit(Dispatcher dispatcher, String key, String body) throws Exception {
         return post(dispatcher, key, "application/json", body);
     }
@@ -209,6 +258,11 @@ public final class DispatcherKit implements AutoCloseable {
         return withKey(records(topics().control()), jobId);
     }
 
+    /** The records of this kit's status topic whose key is {@code jobId}: what the dispatcher stored of the job. */
+    public List<ConsumerRecord<byte[], byte[]>> statusRecords(String jobId) {
+        return withKey(records(topics().status()), jobId);
+    }
+
     /** Every record of {@code topic}, from the beginning to its current end. */
     private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
@@ -233,11 +287,6 @@ public final class DispatcherKit implements AutoCloseable {
         }
     }
 
-    /** The records of this kit's status topic whose key is {@code jobId}. */
-    public List<ConsumerRecord<byte[], byte[]>> statusRecords(String jobId) {
-        return withKey(records(topics().status()), jobId);
-    }
-
     /** The job records whose key is {@code jobId}. */
     public List<ConsumerRecord<byte[], byte[]>> jobRecords(String jobId) {
         return withKey(jobRecords(), jobId);
@@ -251,9 +300,13 @@ public final class DispatcherKit implements AutoCloseable {
     }
 
     static String sha256(String key) {
+        return sha256(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** SHA-256 as lowercase hex, as the API and the contracts write it. */
+    public static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -270,5 +323,6 @@ public final class DispatcherKit implements AutoCloseable {
         }
         producer.close();
         http.close();
+        s3.close();
     }
 }

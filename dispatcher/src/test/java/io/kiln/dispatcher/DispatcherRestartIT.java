@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kiln.contracts.JobEvent;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class DispatcherRestartIT {
 
     @Test
-    void statusAndIdempotencySurviveARestart(KafkaEndpoint kafka) throws Exception {
-        try (var kit = new DispatcherKit(kafka)) {
+    void statusAndIdempotencySurviveARestart(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        try (var kit = new DispatcherKit(kafka, s3)) {
             Dispatcher first = kit.startReady();
             String queuedBody = "{\"job_id\": \"restart-queued\", \"prompt\": \"a fox\"}";
             assertThat(kit.submit(first, ALPHA_KEY, queuedBody).statusCode()).isEqualTo(202);

@@ -11,6 +11,7 @@ import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobUpdate;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,8 +39,8 @@ class EventsApiIT {
     record Sse(String id, String event, JobUpdate update) {}
 
     @BeforeAll
-    static void start(KafkaEndpoint kafka) throws Exception {
-        kit = new DispatcherKit(kafka);
+    static void start(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        kit = new DispatcherKit(kafka, s3);
         dispatcher = kit.startReady();
     }
 

@@ -15,6 +15,7 @@ import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.S3Uri;
 import io.kiln.contracts.Violation;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -40,8 +41,8 @@ class JobApiIT {
     private static Dispatcher dispatcher;
 
     @BeforeAll
-    static void start(KafkaEndpoint kafka) throws Exception {
-        kit = new DispatcherKit(kafka);
+    static void start(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        kit = new DispatcherKit(kafka, s3);
         dispatcher = kit.startReady();
     }
 

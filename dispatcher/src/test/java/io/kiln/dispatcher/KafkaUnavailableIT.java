@@ -5,6 +5,7 @@ import static io.kiln.dispatcher.DispatcherKit.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class KafkaUnavailableIT {
 
     @Test
-    void jobsAre503WithinTheAcceptTimeoutWhenKafkaDoesNotAnswer(KafkaEndpoint kafka) throws Exception {
+    void jobsAre503WithinTheAcceptTimeoutWhenKafkaDoesNotAnswer(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
         int closedPort;
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        try (var kit = new DispatcherKit(kafka)) {
+        try (var kit = new DispatcherKit(kafka, s3)) {
             Dispatcher dispatcher = kit.start(kit.config("127.0.0.1:" + closedPort, Duration.ofSeconds(1)));
 
             long start = System.nanoTime();

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kiln.contracts.JobEvent;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,8 @@ class ListApiIT {
     private static final List<String> betas = new ArrayList<>();
 
     @BeforeAll
-    static void start(KafkaEndpoint kafka) throws Exception {
-        kit = new DispatcherKit(kafka);
+    static void start(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        kit = new DispatcherKit(kafka, s3);
         dispatcher = kit.startReady();
         for (int i = 0; i < 5; i++) {
             alphas.add(submit(ALPHA_KEY));

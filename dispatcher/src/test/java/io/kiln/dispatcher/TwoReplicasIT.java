@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class TwoReplicasIT {
 
     @Test
-    void eachReplicaAnswersForAndRecognizesTheOthersJobs(KafkaEndpoint kafka) throws Exception {
-        try (var kit = new DispatcherKit(kafka)) {
+    void eachReplicaAnswersForAndRecognizesTheOthersJobs(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        try (var kit = new DispatcherKit(kafka, s3)) {
             Dispatcher a = kit.startReady();
             Dispatcher b = kit.startReady("b");
             List<String> jobs = new ArrayList<>();

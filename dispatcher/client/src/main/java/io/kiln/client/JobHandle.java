@@ -2,13 +2,16 @@ package io.kiln.client;
 
 import io.kiln.contracts.JobStatus;
 import io.kiln.contracts.JobUpdate;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * A job the dispatcher accepted (or one submitted earlier, from {@link KilnClient#job}): its id, and calls to read
- * its status and cancel it. Immutable and safe to share; every call asks the dispatcher anew.
+ * its status, cancel it and download its images. Immutable and safe to share; every call asks the dispatcher anew.
  */
 public final class JobHandle {
     private final KilnClient client;
@@ -72,6 +75,23 @@ public final class JobHandle {
      */
     public JobUpdate events(Consumer<JobUpdate> listener) throws InterruptedException {
         return client.events(jobId, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Downloads the job's images into {@code dir} (created if missing) as {@code <job_id>-<index>.png} and returns
+     * their paths, in the job's order. It reads the job's status once, for freshly presigned URLs, and fetches each
+     * image through its URL, without the API key. Each image's SHA-256 is checked against the status before any file
+     * is written; a file of the same name is replaced. Status reads and fetches are retried like a submission.
+     *
+     * @throws IllegalStateException if the job has not succeeded ({@link #await} first)
+     * @throws KilnException.ImageMismatch if an image's bytes are not the ones the status describes
+     * @throws KilnException.NotFound if this key has no such job
+     * @throws KilnException for the other refusals, or once retrying gave up
+     * @throws IOException if a file cannot be written
+     */
+    public List<Path> download(Path dir) throws IOException, InterruptedException {
+        Objects.requireNonNull(dir, "dir");
+        return client.download(jobId, dir);
     }
 
     @Override

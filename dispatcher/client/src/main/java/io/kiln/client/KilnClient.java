@@ -4,6 +4,7 @@ import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobStatus;
 import io.kiln.contracts.JobUpdate;
 import io.kiln.contracts.JsonCodec;
+import io.kiln.contracts.S3Uri;
 import io.kiln.contracts.Violation;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Java client of the dispatcher's HTTP API (docs/DISPATCHER.md, docs/CLIENT.md): submits generation requests,
- * reads their status, follows their events and cancels them.
+ * reads their status, follows their events, cancels them, downloads their images, and uploads init images for
+ * img2img.
  *
  * <pre>{@code
  * try (KilnClient kiln = KilnClient.builder().baseUrl(URI.create("http://127.0.0.1:8080")).apiKey(key).build()) {
@@ -36,10 +40,10 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p><b>Retries.</b> A call answered {@code 503} or {@code 429}, or whose connection failed, is tried again as the
- * {@link RetryPolicy} says; status reads and cancels are idempotent, so they are retried the same way. A request
- * without a {@code job_id} gets one (a random UUID) before its first try, so every
- * try sends the same job and the dispatcher writes it at most once. Other refusals are thrown at once, each as its own
- * {@link KilnException}.
+ * {@link RetryPolicy} says; status reads, cancels, uploads and image downloads are idempotent, so they are retried the
+ * same way. A request without a {@code job_id} gets one (a random UUID) before its first try, so every try sends the
+ * same job and the dispatcher writes it at most once. Other refusals are thrown at once, each as its own {@link
+ * KilnException}.
  *
  * <p>Immutable and safe to use from many threads. {@link #close()} closes the HTTP client if this client made it.
  */
@@ -117,6 +121,49 @@ public final class KilnClient implements AutoCloseable {
                 JsonCodec.mapper().writeValueAsBytes(object));
     }
 
+    /**
+     * Uploads a PNG or JPEG image ({@code POST /v1/uploads}) and returns its {@code s3://} URI, to be sent as an img2img
+     * request's {@code init_image}. The dispatcher stores an image under its SHA-256, so uploading the same image again
+     * returns the same URI; that makes the upload safe to retry, and it is retried like a submission.
+     *
+     * @param contentType {@code image/png} or {@code image/jpeg}, as the bytes are
+     * @throws KilnException.InvalidRequest if the bytes are not a whole image of that type, or declare more pixels than
+     *     a worker takes (the violation's field is {@code $})
+     * @throws KilnException.UnsupportedMediaType if {@code contentType} is neither
+     * @throws KilnException.PayloadTooLarge if the image is over the dispatcher's upload limit
+     * @throws KilnException for the other refusals, or once retrying gave up ({@link KilnException.Unavailable}: the
+     *     dispatcher, or S3 behind it, did not answer)
+     */
+    public S3Uri upload(byte[] image, String contentType) throws InterruptedException {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(contentType, "contentType");
+        HttpRequest request = authorized("/v1/uploads")
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                .build();
+        HttpResponse<byte[]> response = exchange(request);
+        if (response.statusCode() != 201) {
+            throw refusal(response);
+        }
+        String uri = read(response, JsonNode.class).path("uri").asString("");
+        try {
+            return S3Uri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new KilnException.UnexpectedResponse(
+                    201, "the dispatcher answered an upload with '" + uri + "', not an s3:// URI", e);
+        }
+    }
+
+    /**
+     * Uploads the PNG or JPEG image in {@code file}, as {@link #upload(byte[], String)} does.
+     *
+     * @throws IOException if the file cannot be read
+     */
+    public S3Uri upload(Path file, String contentType) throws IOException, InterruptedException {
+        Objects.requireNonNull(file, "file");
+        return upload(Files.readAllBytes(file), contentType);
+    }
+
     /** The handle of a job submitted earlier, by this or another client with the same key. Asks nothing yet. */
     public JobHandle job(String jobId) {
         Objects.requireNonNull(jobId, "jobId");
@@ -135,7 +182,7 @@ public final class KilnClient implements AutoCloseable {
 
     JobStatus status(String jobId) throws InterruptedException {
         HttpRequest request = authorized("/v1/jobs/" + jobId).GET().build();
-        HttpResponse<String> response = exchange(request);
+        HttpResponse<byte[]> response = exchange(request);
         return switch (response.statusCode()) {
             case 200 -> read(response, JobStatus.class);
             case 404 -> throw new KilnException.NotFound(jobId);
@@ -149,13 +196,36 @@ public final class KilnClient implements AutoCloseable {
 
     JobStatus cancel(String jobId) throws InterruptedException {
         HttpRequest request = authorized("/v1/jobs/" + jobId).DELETE().build();
-        HttpResponse<String> response = exchange(request);
+        HttpResponse<byte[]> response = exchange(request);
         return switch (response.statusCode()) {
             // 202: the cancel is written; 200: the job had already finished, and nothing was written
             case 200, 202 -> read(response, JobStatus.class);
             case 404 -> throw new KilnException.NotFound(jobId);
             default -> throw refusal(response);
         };
+    }
+
+    List<Path> download(String jobId, Path dir) throws IOException, InterruptedException {
+        return ImageDownloads.save(status(jobId), dir, this::fetch);
+    }
+
+    /**
+     * The body of a {@code GET} of a presigned URL, retried like the dispatcher's calls. It carries no API key: the
+     * URL's signature is its credential, and the key is not for S3's eyes.
+     */
+    private byte[] fetch(URI url) throws InterruptedException {
+        HttpRequest request =
+                HttpRequest.newBuilder(url).timeout(requestTimeout).GET().build();
+        HttpResponse<byte[]> response = exchange(request);
+        if (response.statusCode() != 200) {
+            // the host and path only: the query holds the signature
+            throw new KilnException.UnexpectedResponse(
+                    response.statusCode(),
+                    "unexpected answer " + response.statusCode() + " to GET " + url.getHost() + url.getPath() + ": "
+                            + abbreviated(response),
+                    null);
+        }
+        return response.body();
     }
 
     JobStatus await(String jobId, Duration timeout) throws InterruptedException {
@@ -184,7 +254,7 @@ public final class KilnClient implements AutoCloseable {
                 .header("Content-Type", JSON)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        HttpResponse<String> response = exchange(request);
+        HttpResponse<byte[]> response = exchange(request);
         if (response.statusCode() != 202) {
             throw refusal(response);
         }
@@ -211,14 +281,14 @@ public final class KilnClient implements AutoCloseable {
      * Sends {@code request} until it gets an answer other than 503 or 429, or the retry policy gives up. Every try
      * sends the same bytes, so a submission repeats the same {@code job_id}.
      */
-    private HttpResponse<String> exchange(HttpRequest request) throws InterruptedException {
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws InterruptedException {
         long start = System.nanoTime();
         long budget = retryPolicy.giveUpAfter().toNanos();
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response = null;
+            HttpResponse<byte[]> response = null;
             IOException failure = null;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 failure = e;
             }
@@ -253,7 +323,7 @@ public final class KilnClient implements AutoCloseable {
     }
 
     /** The exception for an answer that is not the route's success. */
-    private static KilnException refusal(HttpResponse<String> response) {
+    private static KilnException refusal(HttpResponse<byte[]> response) {
         int status = response.statusCode();
         return switch (status) {
             case 400 -> new KilnException.InvalidRequest(violations(response));
@@ -271,7 +341,7 @@ public final class KilnClient implements AutoCloseable {
         };
     }
 
-    private static List<Violation> violations(HttpResponse<String> response) {
+    private static List<Violation> violations(HttpResponse<byte[]> response) {
         JsonNode errors = read(response, JsonNode.class).path("errors");
         List<Violation> violations = new ArrayList<>();
         for (JsonNode error : errors) {
@@ -285,7 +355,7 @@ public final class KilnClient implements AutoCloseable {
     }
 
     /** The {@code message} of an error body {@code {"code", "message"}}, or the start of whatever came instead. */
-    private static String serverMessage(HttpResponse<String> response) {
+    private static String serverMessage(HttpResponse<byte[]> response) {
         try {
             JsonNode message = JsonCodec.mapper().readTree(response.body()).path("message");
             if (message.isString()) {
@@ -297,8 +367,8 @@ public final class KilnClient implements AutoCloseable {
         return abbreviated(response);
     }
 
-    private static String abbreviated(HttpResponse<String> response) {
-        String body = response.body() == null ? "" : response.body().strip();
+    private static String abbreviated(HttpResponse<byte[]> response) {
+        String body = response.body() == null ? "" : new String(response.body(), StandardCharsets.UTF_8).strip();
         return body.length() <= 200 ? body : body.substring(0, 200) + "…";
     }
 
@@ -306,7 +376,7 @@ public final class KilnClient implements AutoCloseable {
         return failure.getMessage() == null ? "" : ": " + failure.getMessage();
     }
 
-    private static <T> T read(HttpResponse<String> response, Class<T> type) {
+    private static <T> T read(HttpResponse<byte[]> response, Class<T> type) {
         try {
             return JsonCodec.mapper().readValue(response.body(), type);
         } catch (JacksonException e) {

@@ -1,6 +1,7 @@
 package io.kiln.client;
 
 import io.kiln.contracts.JobStatus;
+import io.kiln.contracts.S3Uri;
 import io.kiln.contracts.Violation;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
  *   <li>{@link NotFound} ({@code 404}): no such job for this key
  *   <li>{@link Conflict} ({@code 409}): the {@code job_id} is taken by a different request
  *   <li>{@link PayloadTooLarge} ({@code 413}) and {@link UnsupportedMediaType} ({@code 415}): the body was refused
+ *   <li>{@link ImageMismatch}: a downloaded image is not the one the job's status describes
  *   <li>{@link Unavailable}: {@code 503}, {@code 429} or no connection, still so after every try the
  *       {@link RetryPolicy} allowed
  *   <li>{@link AwaitTimedOut}: the job did not finish within the time {@link JobHandle#await} was given
@@ -33,7 +35,10 @@ public abstract sealed class KilnException extends RuntimeException {
         this.httpStatus = httpStatus;
     }
 
-    /** The HTTP status that ended the call, or 0 where none did (no connection, a timeout of {@code await}). */
+    /**
+     * The HTTP status that ended the call, or 0 where none did (no connection, a timeout of {@code await}); 200 for
+     * an {@link ImageMismatch}, whose download was answered but not with the image expected.
+     */
     public int httpStatus() {
         return httpStatus;
     }
@@ -95,12 +100,43 @@ public abstract sealed class KilnException extends RuntimeException {
         }
     }
 
-    /** {@code 415}: the dispatcher did not take the body as JSON. */
+    /** {@code 415}: the dispatcher does not take a body of that {@code Content-Type} on that route. */
     public static final class UnsupportedMediaType extends KilnException {
         private static final long serialVersionUID = 1L;
 
         UnsupportedMediaType(String message) {
             super(415, message, null);
+        }
+    }
+
+    /**
+     * A downloaded image's SHA-256 is not the one the job's status gives: it was damaged on the way, or the object in
+     * S3 changed since the job stored it. No file was written for it.
+     */
+    public static final class ImageMismatch extends KilnException {
+        private static final long serialVersionUID = 1L;
+
+        private final int index;
+        private final transient S3Uri uri;
+
+        ImageMismatch(String jobId, int index, S3Uri uri, String expectedSha256, String actualSha256) {
+            super(
+                    200,
+                    "image " + index + " of job " + jobId + " (" + uri + ") has SHA-256 " + actualSha256
+                            + ", but the job's status gives " + expectedSha256,
+                    null);
+            this.index = index;
+            this.uri = uri;
+        }
+
+        /** Which image of the job, from 0. */
+        public int index() {
+            return index;
+        }
+
+        /** Where the image is stored. */
+        public S3Uri uri() {
+            return uri;
         }
     }
 

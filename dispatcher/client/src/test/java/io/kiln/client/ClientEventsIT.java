@@ -13,6 +13,7 @@ import io.kiln.dispatcher.DispatcherKit;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,12 +31,13 @@ import org.junit.jupiter.api.Test;
 class ClientEventsIT {
 
     @Test
-    void eventsFollowAJobToItsEndAndResumeAfterTheDispatcherRestarted(KafkaEndpoint kafka) throws Exception {
+    void eventsFollowAJobToItsEndAndResumeAfterTheDispatcherRestarted(KafkaEndpoint kafka, S3Endpoint s3)
+            throws Exception {
         int port;
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        try (var kit = new DispatcherKit(kafka);
+        try (var kit = new DispatcherKit(kafka, s3);
                 var client = KilnClient.builder()
                         .baseUrl(URI.create("http://127.0.0.1:" + port))
                         .apiKey(ALPHA_KEY)
@@ -86,8 +88,8 @@ class ClientEventsIT {
     }
 
     @Test
-    void eventsOfAJobThisKeyDoesNotHaveAreNotFound(KafkaEndpoint kafka) throws Exception {
-        try (var kit = new DispatcherKit(kafka)) {
+    void eventsOfAJobThisKeyDoesNotHaveAreNotFound(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        try (var kit = new DispatcherKit(kafka, s3)) {
             Dispatcher dispatcher = kit.startReady();
             try (var client = KilnClient.builder()
                     .baseUrl(URI.create("http://127.0.0.1:" + dispatcher.port()))
@@ -107,6 +109,8 @@ class ClientEventsIT {
                 config.kafka(),
                 config.topics(),
                 config.status(),
-                config.apiKeys());
+                config.apiKeys(),
+                config.storage(),
+                config.uploads());
     }
 }

@@ -8,6 +8,7 @@ import io.kiln.contracts.GenerationRequest;
 import io.kiln.dispatcher.Dispatcher;
 import io.kiln.dispatcher.DispatcherKit;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,13 +21,13 @@ import org.junit.jupiter.api.Test;
 class ClientRetryIT {
 
     @Test
-    void callsAreRetriedOn503AndGivenUpAfterTheBoundedAttempts(KafkaEndpoint kafka) throws Exception {
+    void callsAreRetriedOn503AndGivenUpAfterTheBoundedAttempts(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
         int closedPort;
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         var policy = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(30));
-        try (var kit = new DispatcherKit(kafka)) {
+        try (var kit = new DispatcherKit(kafka, s3)) {
             // a dispatcher whose Kafka does not answer refuses each job with a 503 within about a second
             Dispatcher dispatcher = kit.start(kit.config("127.0.0.1:" + closedPort, Duration.ofSeconds(1)));
             try (var client = KilnClient.builder()

@@ -17,6 +17,7 @@ import io.kiln.contracts.Violation;
 import io.kiln.dispatcher.Dispatcher;
 import io.kiln.dispatcher.DispatcherKit;
 import io.kiln.infra.local.KafkaEndpoint;
+import io.kiln.infra.local.S3Endpoint;
 import io.kiln.infra.testing.KilnInfra;
 import java.net.URI;
 import java.time.Duration;
@@ -35,8 +36,8 @@ class KilnClientIT {
     private static URI baseUrl;
 
     @BeforeAll
-    static void start(KafkaEndpoint kafka) throws Exception {
-        kit = new DispatcherKit(kafka);
+    static void start(KafkaEndpoint kafka, S3Endpoint s3) throws Exception {
+        kit = new DispatcherKit(kafka, s3);
         Dispatcher dispatcher = kit.startReady();
         baseUrl = URI.create("http://127.0.0.1:" + dispatcher.port());
         client = KilnClient.builder().baseUrl(baseUrl).apiKey(ALPHA_KEY).build();
@@ -164,9 +165,17 @@ class KilnClientIT {
         assertThat(done.startedAt()).isNotNull();
         assertThat(done.finishedAt()).isNotNull();
         assertThat(done.error()).isNull();
-        assertThat(done.images())
-                .containsExactly(new JobStatus.Image(
-                        S3Uri.parse("s3://kiln-outputs/" + job.jobId() + "/0.png"), 42, 64, 64, 1234, sha));
+        assertThat(done.images()).singleElement().satisfies(stored -> {
+            assertThat(stored.uri()).isEqualTo(S3Uri.parse("s3://kiln-outputs/" + job.jobId() + "/0.png"));
+            assertThat(stored.seed()).isEqualTo(42);
+            assertThat(stored.width()).isEqualTo(64);
+            assertThat(stored.height()).isEqualTo(64);
+            assertThat(stored.sizeBytes()).isEqualTo(1234);
+            assertThat(stored.sha256()).isEqualTo(sha);
+            // presigned by the dispatcher when it answered (ImageTransferIT downloads through it)
+            assertThat(stored.url().getPath()).isEqualTo("/kiln-outputs/" + job.jobId() + "/0.png");
+            assertThat(stored.urlExpiresAt()).isAfter(Instant.now().plusSeconds(3000));
+        });
     }
 
     @Test

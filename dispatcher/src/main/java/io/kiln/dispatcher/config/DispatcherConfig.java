@@ -13,15 +13,25 @@ import java.util.Set;
  * @param topics the topics written and read
  * @param status the Streams application that keeps job status
  * @param apiKeys the keys allowed to call the API; at least one, names and hashes unique
+ * @param storage the S3 store for uploads and image URLs
+ * @param uploads how much {@code POST /v1/uploads} takes in
  */
 public record DispatcherConfig(
-        HttpSettings http, KafkaSettings kafka, TopicSettings topics, StatusSettings status, List<ApiKey> apiKeys) {
+        HttpSettings http,
+        KafkaSettings kafka,
+        TopicSettings topics,
+        StatusSettings status,
+        List<ApiKey> apiKeys,
+        StorageSettings storage,
+        UploadSettings uploads) {
 
     public DispatcherConfig {
         Check.notNull(http, "http");
         Check.notNull(kafka, "kafka");
         Check.notNull(topics, "topics");
         Check.notNull(status, "status");
+        Check.notNull(storage, "storage");
+        Check.notNull(uploads, "uploads");
         apiKeys = List.copyOf(Check.notNull(apiKeys, "apiKeys"));
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("apiKeys: must hold at least one key, or no client could call the API");

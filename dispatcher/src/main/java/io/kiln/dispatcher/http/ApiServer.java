@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.UploadSettings;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}. The routes
- * are in {@link JobRoutes}, {@link EventsRoute} and {@link HealthRoute}.
+ * are in {@link JobRoutes}, {@link EventsRoute}, {@link UploadRoutes} and {@link HealthRoute}.
  *
  * <p>Errors answer {@code {"code", "message"}}, or for an invalid request {@code {"errors": [{"field", "message"}]}}.
  */
@@ -36,13 +37,15 @@ public final class ApiServer implements AutoCloseable {
      *
      * @throws IllegalStateException if the address cannot be bound
      */
-    public static ApiServer start(HttpSettings settings, List<ApiKey> keys, ApiServices services) {
+    public static ApiServer start(
+            HttpSettings settings, List<ApiKey> keys, ApiServices services, UploadSettings uploads) {
         Authenticator authenticator = new Authenticator(keys);
         AtomicBoolean closing = new AtomicBoolean();
         List<Routes> routes = List.of(
-                new JobRoutes(services.jobs(), services.cancels(), settings.maxBodyBytes()),
-                new EventsRoute(services.jobs(), closing),
-                new HealthRoute(services.unmetReadiness()));
+                new JobRoutes(services.jobs(), services.cancels(), services.links(), settings.maxBodyBytes()),
+                new EventsRoute(services.jobs(), services.links(), closing),
+                new HealthRoute(services.unmetReadiness()),
+                new UploadRoutes(services.uploads(), uploads));
         Javalin app = Javalin.create(config -> {
             // a submission blocks until Kafka answers and an event stream until its job ends: on virtual threads,
             // neither holds a platform thread, so neither can starve the others of the pool

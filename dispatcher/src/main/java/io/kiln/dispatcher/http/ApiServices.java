@@ -2,6 +2,8 @@ package io.kiln.dispatcher.http;
 
 import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
+import io.kiln.dispatcher.storage.ImageLinks;
+import io.kiln.dispatcher.storage.UploadStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -13,11 +15,20 @@ import java.util.function.Supplier;
  * @param cancels writes cancels
  * @param unmetReadiness what keeps the dispatcher from serving, such as {@code Kafka does not answer}; empty when
  *     ready. Called on every health request, from HTTP threads
+ * @param links gives each image of a job shown to a client a fresh download URL
+ * @param uploads stores uploaded init images
  */
-public record ApiServices(JobIntake jobs, CancelIntake cancels, Supplier<List<String>> unmetReadiness) {
+public record ApiServices(
+        JobIntake jobs,
+        CancelIntake cancels,
+        Supplier<List<String>> unmetReadiness,
+        ImageLinks links,
+        UploadStore uploads) {
     public ApiServices {
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(cancels, "cancels");
         Objects.requireNonNull(unmetReadiness, "unmetReadiness");
+        Objects.requireNonNull(links, "links");
+        Objects.requireNonNull(uploads, "uploads");
     }
 }

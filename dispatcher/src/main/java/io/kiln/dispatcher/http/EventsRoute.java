@@ -7,6 +7,7 @@ import io.kiln.contracts.JsonCodec;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.status.StatusUnavailableException;
 import io.kiln.dispatcher.status.StoredStatus;
+import io.kiln.dispatcher.storage.ImageLinks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +32,13 @@ final class EventsRoute implements Routes {
     private static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final JobIntake jobs;
+    private final ImageLinks links;
     private final AtomicBoolean closing;
 
     /** @param closing set when the server stops, so that open streams end */
-    EventsRoute(JobIntake jobs, AtomicBoolean closing) {
+    EventsRoute(JobIntake jobs, ImageLinks links, AtomicBoolean closing) {
         this.jobs = jobs;
+        this.links = links;
         this.closing = closing;
     }
 
@@ -58,7 +61,7 @@ final class EventsRoute implements Routes {
             OutputStream out = ctx.res().getOutputStream();
             long lastWrite = System.nanoTime();
             while (true) {
-                for (JobUpdate update : job.updatesAfter(after)) {
+                for (JobUpdate update : links.updatesAfter(job, after)) {
                     send(out, update);
                     after = update.sequence();
                     if (update.isFinal()) {

@@ -18,8 +18,7 @@ import io.kiln.dispatcher.status.JobPage;
 import io.kiln.dispatcher.status.StatusService;
 import io.kiln.dispatcher.status.StatusUnavailableException;
 import io.kiln.dispatcher.status.StoredStatus;
-import java.io.IOException;
-import java.io.InputStream;
+import io.kiln.dispatcher.storage.ImageLinks;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -41,11 +40,13 @@ final class JobRoutes implements Routes {
 
     private final JobIntake intake;
     private final CancelIntake cancels;
+    private final ImageLinks links;
     private final long maxBodyBytes;
 
-    JobRoutes(JobIntake intake, CancelIntake cancels, long maxBodyBytes) {
+    JobRoutes(JobIntake intake, CancelIntake cancels, ImageLinks links, long maxBodyBytes) {
         this.intake = intake;
         this.cancels = cancels;
+        this.links = links;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -62,7 +63,7 @@ final class JobRoutes implements Routes {
             throw new ApiException(
                     415, "unsupported_media_type", "the body must be JSON: Content-Type: " + Responses.JSON);
         }
-        ParseResult parsed = RequestParser.parse(readBody(ctx));
+        ParseResult parsed = RequestParser.parse(BoundedBody.read(ctx, maxBodyBytes));
         if (parsed instanceof ParseResult.Invalid invalid) {
             ObjectNode answer = object();
             ArrayNode errors = answer.putArray("errors");
@@ -107,7 +108,7 @@ final class JobRoutes implements Routes {
         } catch (StatusUnavailableException e) {
             throw new ApiException(503, "unavailable", e.getMessage() + "; retry later");
         }
-        json(ctx, 200, status.view());
+        json(ctx, 200, links.view(status));
     }
 
     private void list(Context ctx) {
@@ -123,7 +124,7 @@ final class JobRoutes implements Routes {
         }
         ObjectNode answer = object();
         ArrayNode jobs = answer.putArray("jobs");
-        page.jobs().forEach(job -> jobs.add(JsonCodec.mapper().<JsonNode>valueToTree(job.view())));
+        page.jobs().forEach(job -> jobs.add(JsonCodec.mapper().<JsonNode>valueToTree(links.view(job))));
         answer.put(
                 "next_cursor",
                 page.nextCursor() == null
@@ -181,10 +182,8 @@ final class JobRoutes implements Routes {
     private void cancel(Context ctx) throws InterruptedException {
         String jobId = ctx.pathParam("id");
         switch (cancels.cancel(jobId, ApiServer.keyName(ctx))) {
-            case Cancellation.Requested requested ->
-                json(ctx, 202, requested.job().view());
-            case Cancellation.AlreadyFinished finished ->
-                json(ctx, 200, finished.job().view());
+            case Cancellation.Requested requested -> json(ctx, 202, links.view(requested.job()));
+            case Cancellation.AlreadyFinished finished -> json(ctx, 200, links.view(finished.job()));
             case Cancellation.NotFound ignored -> throw notFound(jobId);
             case Cancellation.Unavailable unavailable ->
                 throw new ApiException(503, "unavailable", unavailable.reason() + "; retry later");
@@ -201,25 +200,5 @@ final class JobRoutes implements Routes {
         }
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return mediaType.equals(Responses.JSON);
-    }
-
-    /** The body, at most {@code maxBodyBytes}; a longer one is refused whether or not it declared its length. */
-    private byte[] readBody(Context ctx) {
-        if (ctx.contentLength() > maxBodyBytes) {
-            throw tooLarge();
-        }
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes(Math.toIntExact(maxBodyBytes + 1));
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return body;
-        } catch (IOException e) {
-            throw new ApiException(400, "bad_request", "cannot read the request body");
-        }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "the body must be at most " + maxBodyBytes + " bytes");
     }
 }

@@ -44,26 +44,25 @@ final class StatusFold {
         }
         long sequence = status.nextSequence();
         var time = envelope.time();
+        if (envelope.data() instanceof JobEvent.Succeeded succeeded) {
+            List<StoredImage> images = succeeded.images().stream()
+                    .map(image -> new StoredImage(
+                            image.uri(),
+                            image.seed(),
+                            image.width(),
+                            image.height(),
+                            image.sizeBytes(),
+                            image.sha256()))
+                    .toList();
+            JobUpdate update = JobUpdate.succeeded(jobId, sequence, time, List.of());
+            return status.with(new StoredStatus.Entry(envelope.id(), update, images));
+        }
         JobUpdate update =
                 switch (envelope.data()) {
                     case JobEvent.Started started -> JobUpdate.started(jobId, sequence, time, started.attempt());
                     case JobEvent.Progress progress ->
                         JobUpdate.progress(
                                 jobId, sequence, time, new JobStatus.Progress(progress.step(), progress.total()));
-                    case JobEvent.Succeeded succeeded ->
-                        JobUpdate.succeeded(
-                                jobId,
-                                sequence,
-                                time,
-                                succeeded.images().stream()
-                                        .map(image -> new JobStatus.Image(
-                                                image.uri(),
-                                                image.seed(),
-                                                image.width(),
-                                                image.height(),
-                                                image.sizeBytes(),
-                                                image.sha256()))
-                                        .toList());
                     case JobEvent.Failed failed ->
                         JobUpdate.failed(
                                 jobId,
@@ -72,6 +71,7 @@ final class StatusFold {
                                 new JobStatus.Error(failed.code(), failed.message(), failed.retriable()),
                                 failed.isDeadLettered());
                     case JobEvent.Cancelled cancelled -> JobUpdate.cancelled(jobId, sequence, time, cancelled.reason());
+                    case JobEvent.Succeeded ignored -> throw new IllegalStateException("folded above");
                 };
         var entry = new StoredStatus.Entry(envelope.id(), update);
         if (update.event() != JobUpdate.Kind.PROGRESS) {

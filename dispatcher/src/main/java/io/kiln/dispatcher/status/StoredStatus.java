@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -48,12 +49,26 @@ public record StoredStatus(String jobId, Acceptance acceptance, List<Entry> hist
      *
      * @param eventId {@code event_id}: the id of the event envelope it came from, so that an event read twice is
      *     folded once; null for the {@code queued} entry, which comes from the job record
-     * @param update the event as the stream sends it, without presigned URLs
+     * @param update the event as the stream sends it, but for a success's images
+     * @param images a success's images, without URLs: the worker's presigned URLs expire, so each answer presigns its
+     *     own; null for the other events
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Entry(String eventId, JobUpdate update) {
+    public record Entry(String eventId, JobUpdate update, List<StoredImage> images) {
         public Entry {
             Objects.requireNonNull(update, "update");
+            images = images == null ? null : List.copyOf(images);
+        }
+
+        Entry(String eventId, JobUpdate update) {
+            this(eventId, update, null);
+        }
+
+        /** The event as a client sees it: a success's images made downloadable by {@code link}. */
+        JobUpdate shown(Function<StoredImage, JobStatus.Image> link) {
+            return images == null
+                    ? update
+                    : update.withImages(images.stream().map(link).toList());
         }
     }
 
@@ -88,16 +103,22 @@ public record StoredStatus(String jobId, Acceptance acceptance, List<Entry> hist
                 .orElse(JobStatus.Status.QUEUED);
     }
 
-    /** The events after {@code sequence}, oldest first: what a stream resumed after that event sends. */
-    public List<JobUpdate> updatesAfter(long sequence) {
+    /**
+     * The events after {@code sequence}, oldest first: what a stream resumed after that event sends, a success's
+     * images made downloadable by {@code link}.
+     */
+    public List<JobUpdate> updatesAfter(long sequence, Function<StoredImage, JobStatus.Image> link) {
         return history.stream()
-                .map(Entry::update)
-                .filter(update -> update.sequence() > sequence)
+                .filter(entry -> entry.update().sequence() > sequence)
+                .map(entry -> entry.shown(link))
                 .toList();
     }
 
-    /** The job as {@code GET /v1/jobs/{id}} answers it: without the key and the request hash. */
-    public JobStatus view() {
+    /**
+     * The job as {@code GET /v1/jobs/{id}} answers it: without the key and the request hash, its images made
+     * downloadable by {@code link}.
+     */
+    public JobStatus view(Function<StoredImage, JobStatus.Image> link) {
         JobStatus.Progress progress = null;
         List<JobStatus.Image> images = List.of();
         JobStatus.Error error = null;
@@ -109,7 +130,7 @@ public record StoredStatus(String jobId, Acceptance acceptance, List<Entry> hist
                 case QUEUED -> {}
                 case STARTED -> progress = null;
                 case PROGRESS -> progress = update.progress();
-                case SUCCEEDED -> images = update.images();
+                case SUCCEEDED -> images = entry.images().stream().map(link).toList();
                 case FAILED, DEAD_LETTERED -> error = update.error();
                 case CANCELLED -> {}
             }

@@ -3,6 +3,8 @@ package io.kiln.dispatcher.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.kiln.clients.S3Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +21,16 @@ class DispatcherConfigTest {
                 KafkaSettings.of("127.0.0.1:9092"),
                 TopicSettings.defaults(),
                 new StatusSettings(StatusSettings.DEFAULT_APPLICATION_ID, Path.of("state")),
-                keys);
+                keys,
+                storage("kiln-uploads", StorageSettings.DEFAULT_URL_EXPIRY),
+                UploadSettings.defaults());
+    }
+
+    private static StorageSettings storage(String bucket, Duration urlExpiry) {
+        return new StorageSettings(
+                S3Settings.compatibleStore(URI.create("http://127.0.0.1:9000"), "us-east-1", "kiln", "s3-secret"),
+                bucket,
+                urlExpiry);
     }
 
     @Test
@@ -70,6 +81,37 @@ class DispatcherConfigTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new StatusSettings("no spaces", Path.of("x")))
                 .withMessageStartingWith("status.applicationId:");
+    }
+
+    @Test
+    void storageAndUploadSettingsNameTheFieldTheyReject() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> storage("Uploads_Bucket", Duration.ofHours(1)))
+                .withMessageStartingWith("storage.bucket:")
+                .withMessageContaining("'Uploads_Bucket'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> storage("kiln-uploads", Duration.ZERO))
+                .withMessageStartingWith("storage.urlExpiry:");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> storage("kiln-uploads", Duration.ofDays(8)))
+                .withMessageStartingWith("storage.urlExpiry:");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new UploadSettings(1023, 4))
+                .withMessageStartingWith("uploads.maxBytes:");
+        // a worker would refuse to read a larger init image
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new UploadSettings(32L * 1024 * 1024 + 1, 4))
+                .withMessageStartingWith("uploads.maxBytes:");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new UploadSettings(8192, 0))
+                .withMessageStartingWith("uploads.maxConcurrent:");
+    }
+
+    @Test
+    void theConfigurationNeverShowsTheS3Secret() {
+        assertThat(config(List.of(new ApiKey("ana", HASH_A))).toString())
+                .contains("kiln-uploads")
+                .doesNotContain("s3-secret");
     }
 
     @Test

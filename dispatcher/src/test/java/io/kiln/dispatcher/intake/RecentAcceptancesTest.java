@@ -2,6 +2,8 @@ package io.kiln.dispatcher.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kiln.contracts.JobStatus;
+import io.kiln.dispatcher.status.StoredImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +11,10 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class RecentAcceptancesTest {
+    /** Shows stored images as they are, without a URL. */
+    private static final java.util.function.Function<StoredImage, JobStatus.Image> NO_URL =
+            image -> image.linked(null, null);
+
     private static final String HASH = "a".repeat(64);
     private static final Instant T0 = Instant.parse("2026-05-01T12:00:00Z");
 
@@ -51,7 +57,7 @@ class RecentAcceptancesTest {
                         .orElseThrow()
                         .asQueued()
                         .orElseThrow()
-                        .view()
+                        .view(NO_URL)
                         .acceptedAt())
                 .isEqualTo(T0);
     }

@@ -12,6 +12,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class StatusFoldTest {
+    /** Shows stored images as they are, without a URL. */
+    private static final java.util.function.Function<StoredImage, JobStatus.Image> NO_URL =
+            image -> image.linked(null, null);
+
     private static final String JOB = "job-1";
     private static final Instant ACCEPTED = Instant.parse("2026-05-01T12:00:00Z");
     private static final Instant STARTED = Instant.parse("2026-05-01T12:00:02Z");
@@ -40,8 +44,8 @@ class StatusFoldTest {
         assertThat(status.state()).isEqualTo(JobStatus.Status.QUEUED);
         assertThat(status.isOwnedBy("ana")).isTrue();
         assertThat(status.isOwnedBy("bo")).isFalse();
-        assertThat(status.view().acceptedAt()).isEqualTo(ACCEPTED);
-        assertThat(status.updatesAfter(0)).containsExactly(JobUpdate.queued(JOB, 1, ACCEPTED));
+        assertThat(status.view(NO_URL).acceptedAt()).isEqualTo(ACCEPTED);
+        assertThat(status.updatesAfter(0, NO_URL)).containsExactly(JobUpdate.queued(JOB, 1, ACCEPTED));
     }
 
     @Test
@@ -55,32 +59,35 @@ class StatusFoldTest {
     void eventsRunTheJobToTheEndAndNumberTheStream() {
         StoredStatus status = running();
         assertThat(status.state()).isEqualTo(JobStatus.Status.RUNNING);
-        assertThat(status.view().startedAt()).isEqualTo(STARTED);
+        assertThat(status.view(NO_URL).startedAt()).isEqualTo(STARTED);
 
         status = fold(status, event(STARTED.plusSeconds(1), new JobEvent.Progress(10, 50)));
-        assertThat(status.view().progress()).isEqualTo(new JobStatus.Progress(10, 50));
-        assertThat(status.view().startedAt()).isEqualTo(STARTED);
+        assertThat(status.view(NO_URL).progress()).isEqualTo(new JobStatus.Progress(10, 50));
+        assertThat(status.view(NO_URL).startedAt()).isEqualTo(STARTED);
 
         status = fold(status, event(FINISHED, new JobEvent.Cancelled("by the client")));
         assertThat(status.state()).isEqualTo(JobStatus.Status.CANCELLED);
-        assertThat(status.view().finishedAt()).isEqualTo(FINISHED);
+        assertThat(status.view(NO_URL).finishedAt()).isEqualTo(FINISHED);
         assertThat(status.isOwnedBy("ana")).isTrue();
-        assertThat(status.updatesAfter(0))
+        assertThat(status.updatesAfter(0, NO_URL))
                 .extracting(JobUpdate::sequence, JobUpdate::event)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1L, JobUpdate.Kind.QUEUED),
                         org.assertj.core.groups.Tuple.tuple(2L, JobUpdate.Kind.STARTED),
                         org.assertj.core.groups.Tuple.tuple(3L, JobUpdate.Kind.PROGRESS),
                         org.assertj.core.groups.Tuple.tuple(4L, JobUpdate.Kind.CANCELLED));
-        assertThat(status.updatesAfter(2)).extracting(JobUpdate::sequence).containsExactly(3L, 4L);
-        assertThat(status.updatesAfter(0).getLast().reason()).isEqualTo("by the client");
+        assertThat(status.updatesAfter(2, NO_URL))
+                .extracting(JobUpdate::sequence)
+                .containsExactly(3L, 4L);
+        assertThat(status.updatesAfter(0, NO_URL).getLast().reason()).isEqualTo("by the client");
     }
 
     @Test
     void aFinalStateIsNeverLeftByLateEvents() {
         StoredStatus failed =
                 fold(queued(), event(FINISHED, new JobEvent.Failed(ErrorCode.EXPIRED, "deadline passed", false, 1)));
-        assertThat(failed.view().error()).isEqualTo(new JobStatus.Error(ErrorCode.EXPIRED, "deadline passed", false));
+        assertThat(failed.view(NO_URL).error())
+                .isEqualTo(new JobStatus.Error(ErrorCode.EXPIRED, "deadline passed", false));
         assertThat(failed.state()).isEqualTo(JobStatus.Status.FAILED);
 
         StoredStatus late = fold(failed, event(FINISHED.plusSeconds(1), new JobEvent.Progress(2, 50)));
@@ -94,8 +101,8 @@ class StatusFoldTest {
         StoredStatus status = fold(queued(), event(FINISHED, failed));
         assertThat(status.state()).isEqualTo(JobStatus.Status.DEAD_LETTERED);
         assertThat(status.state().isFinal()).isTrue();
-        assertThat(status.view().error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(status.updatesAfter(1)).singleElement().satisfies(update -> {
+        assertThat(status.view(NO_URL).error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(status.updatesAfter(1, NO_URL)).singleElement().satisfies(update -> {
             assertThat(update.event()).isEqualTo(JobUpdate.Kind.DEAD_LETTERED);
             assertThat(update.isFinal()).isTrue();
         });
@@ -109,8 +116,8 @@ class StatusFoldTest {
         StoredStatus status = StatusFold.accepted(JOB, BY_ANA, running);
         assertThat(status.state()).isEqualTo(JobStatus.Status.RUNNING);
         assertThat(status.isOwnedBy("ana")).isTrue();
-        assertThat(status.view().acceptedAt()).isEqualTo(ACCEPTED);
-        assertThat(status.view().startedAt()).isEqualTo(STARTED);
+        assertThat(status.view(NO_URL).acceptedAt()).isEqualTo(ACCEPTED);
+        assertThat(status.view(NO_URL).startedAt()).isEqualTo(STARTED);
 
         StoredStatus succeeded = fold(
                 StatusFold.accepted(JOB, BY_ANA, fold(null, event(FINISHED, new JobEvent.Cancelled("by the client")))),
@@ -134,10 +141,10 @@ class StatusFoldTest {
     void progressReplacesTheRunsPreviousProgressAndNeverGoesBack() {
         StoredStatus status = fold(running(), event(STARTED.plusSeconds(1), new JobEvent.Progress(1, 50)));
         status = fold(status, event(STARTED.plusSeconds(2), new JobEvent.Progress(2, 50)));
-        assertThat(status.updatesAfter(0))
+        assertThat(status.updatesAfter(0, NO_URL))
                 .extracting(JobUpdate::event)
                 .containsExactly(JobUpdate.Kind.QUEUED, JobUpdate.Kind.STARTED, JobUpdate.Kind.PROGRESS);
-        assertThat(status.updatesAfter(0).getLast().sequence())
+        assertThat(status.updatesAfter(0, NO_URL).getLast().sequence())
                 .as("a stream resumed after step 1 still gets step 2")
                 .isEqualTo(4);
 
@@ -149,15 +156,15 @@ class StatusFoldTest {
     void aRetrysStartClearsTheProgressButKeepsTheFirstStart() {
         StoredStatus status = fold(running(), event(STARTED.plusSeconds(1), new JobEvent.Progress(10, 50)));
         StoredStatus retried = fold(status, event(STARTED.plusSeconds(30), new JobEvent.Started("sd", "gpu-1", 2)));
-        assertThat(retried.view().progress()).isNull();
-        assertThat(retried.view().startedAt()).isEqualTo(STARTED);
-        assertThat(retried.updatesAfter(3))
+        assertThat(retried.view(NO_URL).progress()).isNull();
+        assertThat(retried.view(NO_URL).startedAt()).isEqualTo(STARTED);
+        assertThat(retried.updatesAfter(3, NO_URL))
                 .singleElement()
                 .extracting(JobUpdate::attempt)
                 .isEqualTo(2);
 
         StoredStatus again = fold(retried, event(STARTED.plusSeconds(31), new JobEvent.Progress(1, 50)));
-        assertThat(again.view().progress()).isEqualTo(new JobStatus.Progress(1, 50));
+        assertThat(again.view(NO_URL).progress()).isEqualTo(new JobStatus.Progress(1, 50));
     }
 
     @Test

@@ -226,36 +226,49 @@ final class LocalCluster {
                 DISPATCHER,
                 DispatcherMain.class.getName(),
                 List.of(),
-                Map.of(
-                        "KILN_KAFKA_BOOTSTRAP", servers.kafka().bootstrapServers(),
-                        "KILN_DISPATCHER_API_KEYS", key.dispatcherSetting(),
-                        "KILN_DISPATCHER_HOST", "127.0.0.1",
-                        "KILN_DISPATCHER_PORT", Integer.toString(port),
-                        "KILN_DISPATCHER_STATE_DIR",
-                                config.dir().resolve(DISPATCHER).toString()));
+                withS3(
+                        servers.s3(),
+                        Map.of(
+                                "KILN_KAFKA_BOOTSTRAP", servers.kafka().bootstrapServers(),
+                                "KILN_DISPATCHER_API_KEYS", key.dispatcherSetting(),
+                                "KILN_DISPATCHER_HOST", "127.0.0.1",
+                                "KILN_DISPATCHER_PORT", Integer.toString(port),
+                                "KILN_DISPATCHER_STATE_DIR",
+                                        config.dir().resolve(DISPATCHER).toString())));
+    }
+
+    /**
+     * {@code environment} and the S3 settings the dispatcher (presigned URLs, uploads) and the workers (images, init
+     * images) share: one bucket, so that an upload is where a worker reads it.
+     */
+    private static Map<String, String> withS3(S3Endpoint s3, Map<String, String> environment) {
+        Map<String, String> all = new LinkedHashMap<>(environment);
+        all.put("KILN_S3_ENDPOINT", s3.endpoint().toString());
+        all.put("KILN_S3_REGION", s3.region());
+        all.put("KILN_S3_ACCESS_KEY", s3.accessKey());
+        all.put("KILN_S3_SECRET_KEY", s3.secretKey());
+        all.put("KILN_S3_BUCKET", LocalProvisioning.BUCKET);
+        return all;
     }
 
     private static LocalProcesses.Command worker(String name, InfraState servers, ServedModel model, int healthPort) {
-        S3Endpoint s3 = servers.s3();
         return new LocalProcesses.Command(
                 name,
                 Kiln.class.getName(),
                 List.of("worker"),
-                Map.ofEntries(
-                        // unique per live worker: it names the worker's transactional producer
-                        Map.entry("KILN_WORKER_ID", name),
-                        Map.entry("KILN_KAFKA_BOOTSTRAP", servers.kafka().bootstrapServers()),
-                        Map.entry(
-                                "KILN_KAFKA_CLIENT_SESSION_TIMEOUT_MS",
-                                Long.toString(WORKER_SESSION_TIMEOUT.toMillis())),
-                        Map.entry("KILN_S3_ENDPOINT", s3.endpoint().toString()),
-                        Map.entry("KILN_S3_REGION", s3.region()),
-                        Map.entry("KILN_S3_ACCESS_KEY", s3.accessKey()),
-                        Map.entry("KILN_S3_SECRET_KEY", s3.secretKey()),
-                        Map.entry("KILN_S3_BUCKET", LocalProvisioning.BUCKET),
-                        Map.entry("KILN_MODEL_PATH", model.path().toString()),
-                        Map.entry("KILN_HTTP_PORT", Integer.toString(healthPort)),
-                        Map.entry("KILN_SHUTDOWN_GRACE", WORKER_GRACE.toSeconds() + "s")));
+                withS3(
+                        servers.s3(),
+                        Map.ofEntries(
+                                // unique per live worker: it names the worker's transactional producer
+                                Map.entry("KILN_WORKER_ID", name),
+                                Map.entry(
+                                        "KILN_KAFKA_BOOTSTRAP", servers.kafka().bootstrapServers()),
+                                Map.entry(
+                                        "KILN_KAFKA_CLIENT_SESSION_TIMEOUT_MS",
+                                        Long.toString(WORKER_SESSION_TIMEOUT.toMillis())),
+                                Map.entry("KILN_MODEL_PATH", model.path().toString()),
+                                Map.entry("KILN_HTTP_PORT", Integer.toString(healthPort)),
+                                Map.entry("KILN_SHUTDOWN_GRACE", WORKER_GRACE.toSeconds() + "s"))));
     }
 
     private LocalProcesses.Child launch(LocalProcesses.Command command) {
