@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             InfraCommand.class,
             LocalCommand.class,
+            DemoCommand.class,
             ValidateCommand.class,
             CheckModelCommand.class,
             GenerateCommand.class,

@@ -3,10 +3,13 @@ package io.kiln.cli;
 import io.kiln.dispatcher.DispatcherMain;
 import io.kiln.infra.local.S3Endpoint;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,9 @@ final class LocalCluster {
     static final String DISPATCHER = "dispatcher";
 
     static final String API_KEY_FILE = "api-key";
+
+    /** Where the running cluster's API answers, for commands that use it (kiln demo). */
+    static final String API_URL_FILE = "api-url";
 
     private static final String WORKER_PREFIX = "worker-";
 
@@ -86,6 +92,36 @@ final class LocalCluster {
             int partitions,
             LocalProcesses.Child dispatcher,
             List<LocalProcesses.Child> workers) {}
+
+    /** How to reach a cluster's API. */
+    record Access(URI api, DevelopmentKey key) {}
+
+    /**
+     * The API of the cluster running from {@code dir}, if its dispatcher runs: the URL and key it was started with.
+     * Whether it answers is the caller's to find out.
+     */
+    static Optional<Access> running(Path dir) {
+        Path url = dir.resolve(API_URL_FILE);
+        Path key = dir.resolve(API_KEY_FILE);
+        if (new LocalProcesses(dir).find(DISPATCHER).isEmpty() || !Files.exists(url) || !Files.exists(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Access(
+                    URI.create(Files.readString(url, StandardCharsets.UTF_8).strip()),
+                    DevelopmentKey.readOrCreate(key)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + url, e);
+        }
+    }
+
+    private void writeApiUrl(URI api) {
+        try {
+            Files.writeString(config.dir().resolve(API_URL_FILE), api + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + config.dir().resolve(API_URL_FILE), e);
+        }
+    }
 
     /** A part of the cluster that a stop looked for: its pid if it was running and is now stopped. */
     record Stopped(String name, Optional<Long> pid) {}
@@ -174,6 +210,7 @@ final class LocalCluster {
         URI api = URI.create("http://127.0.0.1:" + loopbackPort(config.apiPort()));
         LocalProcesses.Child dispatcher = launch(dispatcher(servers, key, api.getPort()));
         ReadyWait.await(dispatcher, api.resolve("/v1/health"), DISPATCHER_READY);
+        writeApiUrl(api);
         report.accept("dispatcher ready at " + api + " (pid " + dispatcher.pid() + ")");
 
         // 5. the workers, started together: each loads the model on its own

@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
             "Without --detach it runs until Ctrl-C, which stops the workers, then the dispatcher, then the servers."
         })
 public final class LocalCommand implements Callable<Integer> {
+    /** Where a local cluster keeps everything unless told otherwise; kiln demo looks there too. */
+    static final String DEFAULT_DIR = ".kiln/local";
 
     @Spec
     private CommandSpec spec;
@@ -34,7 +36,7 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             scope = ScopeType.INHERIT,
-            defaultValue = ".kiln/local",
+            defaultValue = DEFAULT_DIR,
             paramLabel = "DIR",
             description = "The cluster's folder, relative to the working directory (default: ${DEFAULT-VALUE}).")
     private Path dir;

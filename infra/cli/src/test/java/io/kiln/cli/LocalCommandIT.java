@@ -3,6 +3,7 @@ package io.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kiln.cli.KilnProcess.Result;
 import io.kiln.client.JobHandle;
 import io.kiln.client.KilnClient;
 import io.kiln.clients.S3ClientFactory;
@@ -47,8 +48,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * every image read back from S3; {@code kiln local down}; then a restart in the foreground over the same folder,
  * stopped as Ctrl-C stops it.
  *
- * <p>The images are read from S3 by their {@code s3://} URIs: the dispatcher's status does not carry presigned URLs
- * yet.
+ * <p>The images are read from S3 by their {@code s3://} URIs, to check what the workers stored; {@code kiln demo},
+ * run against the same cluster, downloads them through their presigned URLs.
  */
 class LocalCommandIT {
 
@@ -141,6 +142,14 @@ class LocalCommandIT {
         }
         assertThat(pngs.get(16)).as("another seed, another image").isNotEqualTo(pngs.get(14));
 
+        // kiln demo uses the running cluster: its jobs through the client, progress from their event streams, images
+        // downloaded through their presigned URLs
+        Result demo = kiln("demo", "--dir", dir.toString(), "--count", "2", "--out", "demo-out");
+        assertThat(demo.exitCode()).as(demo.output()).isZero();
+        assertThat(demo.output())
+                .contains("Using the kiln local running from " + dir, "Submitted 2 job(s)", "succeeded", "Images:");
+        assertDemoImages(dir.resolve("demo-out"), 2);
+
         // 6. down leaves no process behind
         Result down = kiln("local", "down", "--dir", dir.toString());
 
@@ -161,7 +170,12 @@ class LocalCommandIT {
             try (KilnClient client = client(api(new Result(0, Files.readString(output))), key)) {
                 JobStatus finished = client.job(jobs.getFirst().jobId()).status();
                 assertThat(finished.status()).isEqualTo(JobStatus.Status.SUCCEEDED);
-                assertThat(finished.images()).isEqualTo(done.getFirst().images());
+                // the same stored images; their URLs are presigned anew with each answer
+                assertThat(finished.images())
+                        .extracting(JobStatus.Image::uri, JobStatus.Image::sha256)
+                        .containsExactlyElementsOf(done.getFirst().images().stream()
+                                .map(image -> org.assertj.core.groups.Tuple.tuple(image.uri(), image.sha256()))
+                                .toList());
             }
 
             // 8. Ctrl-C reaches every process of the terminal's job; the children ignore it and kiln local stops them
@@ -290,32 +304,20 @@ class LocalCommandIT {
         return URI.create(matcher.group(1));
     }
 
-    private record Result(int exitCode, String output) {}
-
     private Result kiln(String... args) throws Exception {
-        Path output = Files.createTempFile(dir, "kiln-", ".out");
-        Process kiln = start(output, args);
-        if (!kiln.waitFor(3, TimeUnit.MINUTES)) {
-            kiln.destroyForcibly();
-            throw new AssertionError("kiln " + String.join(" ", args) + " did not finish: " + Files.readString(output));
-        }
-        return new Result(kiln.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        return KilnProcess.run(dir, args);
     }
 
-    /** {@code kiln args} as the script runs it, in the cluster's folder, where no {@code models/kiln-shapes} is. */
     private Process start(Path output, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Kiln.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+        return KilnProcess.start(dir, output, args);
+    }
+
+    /** The demo wrote {@code count} PNGs to {@code out}. */
+    static void assertDemoImages(Path out, int count) throws IOException {
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.toList()).hasSize(count).allSatisfy(png -> assertThat(Files.readAllBytes(png))
+                    .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'));
+        }
     }
 
     private static void signal(String signal, Iterable<Long> pids) throws Exception {
