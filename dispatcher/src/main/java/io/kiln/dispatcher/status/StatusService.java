@@ -1,5 +1,6 @@
 package io.kiln.dispatcher.status;
 
+import io.kiln.contracts.JobStatus;
 import io.kiln.dispatcher.config.TopicSettings;
 import io.kiln.dispatcher.kafka.TopicProvisioner;
 import java.time.Duration;
@@ -108,6 +109,27 @@ public final class StatusService implements AutoCloseable {
         } catch (InvalidStateStoreException | IllegalStateException e) {
             // IllegalStateException: Streams is stopping, stopped or failed, and its store is gone
             throw new StatusUnavailableException("job status is not available (" + streams.state() + ")", e);
+        }
+    }
+
+    /**
+     * How many jobs are in {@code state} by this replica's count ({@link StatusCounts}): exact for the states whose
+     * counts this replica keeps, 0 for the others, so the cluster's figure is the sum over the replicas. Reads one
+     * entry; it does not walk the jobs.
+     *
+     * @throws StatusUnavailableException while the counts cannot be read (starting, rebalancing, stopped)
+     */
+    public long count(JobStatus.Status state) throws StatusUnavailableException {
+        if (!caughtUp) {
+            throw new StatusUnavailableException("job counts are not available yet (" + streams.state() + ")");
+        }
+        try {
+            ReadOnlyKeyValueStore<String, Long> counts = streams.store(
+                    StoreQueryParameters.fromNameAndType(StatusCounts.STORE, QueryableStoreTypes.keyValueStore()));
+            Long count = counts.get(state.wireName());
+            return count == null ? 0 : count;
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            throw new StatusUnavailableException("job counts are not available (" + streams.state() + ")", e);
         }
     }
 
