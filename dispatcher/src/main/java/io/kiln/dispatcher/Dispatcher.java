@@ -1,13 +1,20 @@
 package io.kiln.dispatcher;
 
 import io.kiln.contracts.SeedSource;
+import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.http.ApiServer;
 import io.kiln.dispatcher.http.ApiServices;
 import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;
+import io.kiln.dispatcher.metrics.ApiMetrics;
+import io.kiln.dispatcher.metrics.JobCounts;
+import io.kiln.dispatcher.metrics.MetricsServer;
+import io.kiln.dispatcher.metrics.QueueLag;
 import io.kiln.dispatcher.status.StatusService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running dispatcher: the HTTP API, the producer of jobs and cancels, and the status application, started together
- * and stopped together.
+ * A running dispatcher: the HTTP API, the producer of jobs and cancels, the status application and the metrics
+ * endpoint, started together and stopped together.
  *
  * <p>Starting does not wait for Kafka, so a dispatcher comes up (and says it is not ready) while Kafka is away: the
  * status application starts once Kafka answers, and {@code POST /v1/jobs} and {@code DELETE /v1/jobs/{id}} answer 503
@@ -40,13 +47,23 @@ public final class Dispatcher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final StatusService status;
     private final ApiServer api;
+    private final MetricsServer metrics;
+    private final PrometheusMeterRegistry registry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Dispatcher(Admin admin, Producer<String, byte[]> producer, StatusService status, ApiServer api) {
+    private Dispatcher(
+            Admin admin,
+            Producer<String, byte[]> producer,
+            StatusService status,
+            ApiServer api,
+            MetricsServer metrics,
+            PrometheusMeterRegistry registry) {
         this.admin = admin;
         this.producer = producer;
         this.status = status;
         this.api = api;
+        this.metrics = metrics;
+        this.registry = registry;
     }
 
     /**
@@ -58,6 +75,8 @@ public final class Dispatcher implements AutoCloseable {
         ClientProperties clients =
                 new ClientProperties(config.kafka(), config.status().applicationId());
         List<AutoCloseable> started = new ArrayList<>();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        started.add(registry::close);
         try {
             Admin admin = Admin.create(clients.admin());
             started.add(admin);
@@ -74,12 +93,25 @@ public final class Dispatcher implements AutoCloseable {
                     Clock.systemUTC());
             CancelIntake cancels = new CancelIntake(
                     producer, config.topics().control(), config.kafka().acceptTimeout(), intake, Clock.systemUTC());
+            QueueLag.register(
+                    registry, admin, config.topics().jobs(), config.metrics().workerGroup());
+            JobCounts.register(registry, status);
+            ApiMetrics apiMetrics = new ApiMetrics(
+                    registry, config.apiKeys().stream().map(ApiKey::name).toList());
+            MetricsServer metrics = MetricsServer.start(config.metrics(), registry);
+            started.add(metrics);
             ApiServer api = ApiServer.start(
                     config.http(),
                     config.apiKeys(),
-                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status)));
-            log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
-            return new Dispatcher(admin, producer, status, api);
+                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status), apiMetrics));
+            log.info(
+                    "Dispatcher listening on {}:{} ({}), metrics on {}:{}",
+                    config.http().host(),
+                    api.port(),
+                    String.join(", ", api.routes()),
+                    config.metrics().host(),
+                    metrics.port());
+            return new Dispatcher(admin, producer, status, api, metrics, registry);
         } catch (RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
                 closeQuietly(closeable);
@@ -91,6 +123,19 @@ public final class Dispatcher implements AutoCloseable {
     /** The port the API listens on: the configured one, or the one taken for port 0. */
     public int port() {
         return api.port();
+    }
+
+    /** The port {@code GET /metrics} listens on: the configured one, or the one taken for port 0. */
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    /**
+     * The API's routes, such as {@code GET /v1/jobs/{id}}: each method and path template the HTTP server registered,
+     * which the OpenAPI document must describe.
+     */
+    public List<String> routes() {
+        return api.routes();
     }
 
     /** What keeps this dispatcher from serving: Kafka not answering, the status application not running. */
@@ -112,7 +157,7 @@ public final class Dispatcher implements AutoCloseable {
         return unmet;
     }
 
-    /** Stops taking requests, then stops the status application and the Kafka clients. */
+    /** Stops taking requests, then stops the status application, the Kafka clients and the metrics endpoint. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -121,7 +166,10 @@ public final class Dispatcher implements AutoCloseable {
         api.close();
         closeQuietly(status);
         producer.close(PRODUCER_CLOSE_TIMEOUT);
+        // after the clients, so that a scrape during shutdown still answers; the lag gauge asks the admin client
+        metrics.close();
         admin.close(HEALTH_TIMEOUT);
+        registry.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dispatcher speaks only the contracts (docs/ARCHITECTURE.md, "Modules"), and its packages depend one way:
- * {@code config} at the bottom, then {@code kafka}, {@code status}, {@code intake}, {@code http}, and the root
+ * {@code config} at the bottom, then {@code kafka}, {@code status}, {@code intake}, {@code metrics}, {@code http}, and the root
  * ({@link Dispatcher}, {@link DispatcherMain}) on top.
  */
 class DispatcherArchitectureTest {

@@ -12,16 +12,23 @@ import java.util.Set;
  * @param kafka how to reach Kafka and how long to wait for it
  * @param topics the topics written and read
  * @param status the Streams application that keeps job status
- * @param apiKeys the keys allowed to call the API; at least one, names and hashes unique
+ * @param apiKeys the keys allowed to call the API, each with its rate limit; at least one, names and hashes unique
+ * @param metrics where the metrics are served, and whose queue lag they report
  */
 public record DispatcherConfig(
-        HttpSettings http, KafkaSettings kafka, TopicSettings topics, StatusSettings status, List<ApiKey> apiKeys) {
+        HttpSettings http,
+        KafkaSettings kafka,
+        TopicSettings topics,
+        StatusSettings status,
+        List<ApiKey> apiKeys,
+        MetricsSettings metrics) {
 
     public DispatcherConfig {
         Check.notNull(http, "http");
         Check.notNull(kafka, "kafka");
         Check.notNull(topics, "topics");
         Check.notNull(status, "status");
+        Check.notNull(metrics, "metrics");
         apiKeys = List.copyOf(Check.notNull(apiKeys, "apiKeys"));
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("apiKeys: must hold at least one key, or no client could call the API");

@@ -5,24 +5,29 @@ import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.metrics.ApiMetrics;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}. The routes
- * are in {@link JobRoutes} and {@link HealthRoute}.
+ * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}, and each
+ * key is held to its rate limit ({@link KeyGate}). The routes are in {@link JobRoutes}, {@link HealthRoute} and
+ * {@link OpenApiRoute}, which serves their description; every request is timed into {@link ApiMetrics}.
  *
  * <p>Errors answer {@code {"code", "message"}}, or for an invalid request {@code {"errors": [{"field", "message"}]}}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-    private static final String KEY_NAME = "kiln.key-name";
 
     private final Javalin app;
+    private final List<String> routes;
 
-    private ApiServer(Javalin app) {
+    private ApiServer(Javalin app, List<String> routes) {
         this.app = app;
+        this.routes = List.copyOf(routes);
     }
 
     /**
@@ -31,18 +36,26 @@ public final class ApiServer implements AutoCloseable {
      * @throws IllegalStateException if the address cannot be bound
      */
     public static ApiServer start(HttpSettings settings, List<ApiKey> keys, ApiServices services) {
-        Authenticator authenticator = new Authenticator(keys);
-        List<Routes> routes = List.of(
+        KeyGate gate = new KeyGate(new Authenticator(keys), new KeyRateLimits(keys), services.metrics());
+        List<Routes> groups = List.of(
                 new JobRoutes(services.jobs(), services.cancels(), settings.maxBodyBytes()),
-                new HealthRoute(services.unmetReadiness()));
+                new HealthRoute(services.unmetReadiness()),
+                new OpenApiRoute());
+        AtomicReference<RegisteredRoutes> registered = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
+            RegisteredRoutes routes = new RegisteredRoutes(config.router);
+            registered.set(routes);
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.http.maxRequestSize = settings.maxBodyBytes();
-            config.routes.before(ctx -> authenticate(ctx, authenticator));
-            routes.forEach(group -> group.addTo(config.routes));
+            config.events.handlerAdded(routes::added);
+            config.requestLogger.http((ctx, millis) -> services.metrics()
+                    .request(ctx.method().name(), routes.templateOf(ctx), ctx.statusCode(), Duration.ofNanos((long)
+                            (millis * 1e6))));
+            config.routes.before(gate);
+            groups.forEach(group -> group.addTo(config.routes));
             config.routes.exception(
                     ApiException.class, (e, ctx) -> Responses.error(ctx, e.status(), e.code(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -57,12 +70,17 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException(
                     "http: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new ApiServer(app);
+        return new ApiServer(app, registered.get().names());
     }
 
     /** The port listened on: the configured one, or the one taken for port 0. */
     public int port() {
         return app.port();
+    }
+
+    /** The routes served, such as {@code GET /v1/jobs/{id}}: each method and path template as registered. */
+    public List<String> routes() {
+        return routes;
     }
 
     @Override
@@ -72,17 +90,6 @@ public final class ApiServer implements AutoCloseable {
 
     /** The name of the key that made this request; every route but health has one. */
     static String keyName(Context ctx) {
-        return ctx.attribute(KEY_NAME);
-    }
-
-    private static void authenticate(Context ctx, Authenticator authenticator) {
-        if (ctx.path().equals(HealthRoute.PATH)) {
-            return;
-        }
-        String keyName = authenticator
-                .keyName(ctx.header("Authorization"))
-                .orElseThrow(() ->
-                        new ApiException(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'"));
-        ctx.attribute(KEY_NAME, keyName);
+        return ctx.attribute(KeyGate.KEY_NAME);
     }
 }

@@ -2,6 +2,7 @@ package io.kiln.dispatcher.http;
 
 import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
+import io.kiln.dispatcher.metrics.ApiMetrics;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -13,11 +14,14 @@ import java.util.function.Supplier;
  * @param cancels writes cancels
  * @param unmetReadiness what keeps the dispatcher from serving, such as {@code Kafka does not answer}; empty when
  *     ready. Called on every health request, from HTTP threads
+ * @param metrics where every request is counted and timed
  */
-public record ApiServices(JobIntake jobs, CancelIntake cancels, Supplier<List<String>> unmetReadiness) {
+public record ApiServices(
+        JobIntake jobs, CancelIntake cancels, Supplier<List<String>> unmetReadiness, ApiMetrics metrics) {
     public ApiServices {
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(cancels, "cancels");
         Objects.requireNonNull(unmetReadiness, "unmetReadiness");
+        Objects.requireNonNull(metrics, "metrics");
     }
 }

@@ -19,7 +19,8 @@ class DispatcherConfigTest {
                 KafkaSettings.of("127.0.0.1:9092"),
                 TopicSettings.defaults(),
                 new StatusSettings(StatusSettings.DEFAULT_APPLICATION_ID, Path.of("state")),
-                keys);
+                keys,
+                MetricsSettings.defaults());
     }
 
     @Test
