@@ -53,6 +53,9 @@ public final class JobIntake {
     private final Producer<String, byte[]> producer;
     private final String jobsTopic;
     private final Duration acceptTimeout;
+    // the producer's wait for metadata, then for the delivery, and a little slack; computed once, since
+    // Duration.multipliedBy does BigDecimal arithmetic, which showed in a profile of every POST
+    private final long longestWaitMillis;
     private final StatusService status;
     private final SeedSource seeds;
     private final Clock clock;
@@ -68,6 +71,7 @@ public final class JobIntake {
         this.producer = producer;
         this.jobsTopic = jobsTopic;
         this.acceptTimeout = acceptTimeout;
+        this.longestWaitMillis = acceptTimeout.multipliedBy(2).plus(WAIT_SLACK).toMillis();
         this.status = status;
         this.seeds = seeds;
         this.clock = clock;
@@ -140,7 +144,7 @@ public final class JobIntake {
             return new Submission.Conflict(earlier.jobId());
         }
         try {
-            Instant acceptedAt = earlier.accepted().get(longestWait().toMillis(), TimeUnit.MILLISECONDS);
+            Instant acceptedAt = earlier.accepted().get(longestWaitMillis, TimeUnit.MILLISECONDS);
             return new Submission.Accepted(earlier.jobId(), acceptedAt, true);
         } catch (ExecutionException | TimeoutException e) {
             return new Submission.Unavailable("Kafka did not acknowledge the earlier submission of this job_id");
@@ -166,7 +170,7 @@ public final class JobIntake {
                 .add(Headers.API_KEY_NAME, entry.keyName().getBytes(StandardCharsets.UTF_8))
                 .add(Headers.REQUEST_SHA256, entry.requestSha256().getBytes(StandardCharsets.UTF_8));
         try {
-            RecordMetadata written = producer.send(record).get(longestWait().toMillis(), TimeUnit.MILLISECONDS);
+            RecordMetadata written = producer.send(record).get(longestWaitMillis, TimeUnit.MILLISECONDS);
             Instant acceptedAt = Instant.ofEpochMilli(written.timestamp());
             entry.accepted().complete(acceptedAt);
             return new Submission.Accepted(job.jobId(), acceptedAt, false);
@@ -182,11 +186,6 @@ public final class JobIntake {
             entry.accepted().completeExceptionally(e);
             throw e;
         }
-    }
-
-    /** The producer's wait for metadata, then for the delivery, and a little slack. */
-    private Duration longestWait() {
-        return acceptTimeout.multipliedBy(2).plus(WAIT_SLACK);
     }
 
     static String sha256(byte[] bytes) {
