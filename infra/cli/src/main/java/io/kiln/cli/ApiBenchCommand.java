@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
         try {
             if (bootstrap != null) {
                 out.printf(Locale.ROOT, "Kafka at %s (given)%n", bootstrap);
-                run(out, bootstrap, folder);
+                run(out, bootstrap, folder, Optional.empty());
             } else {
                 try (LocalKafka kafka = LocalKafka.start(new LocalKafkaConfig(
                         folder.resolve("kafka"),
@@ -100,7 +101,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
                         // a long-running broker is C2-compiled; C1 alone would take more of the shared cores per job
                         ServerJit.FULL_SPEED))) {
                     out.printf(Locale.ROOT, "Kafka at %s%n", kafka.endpoint().bootstrapServers());
-                    run(out, kafka.endpoint().bootstrapServers(), folder);
+                    run(out, kafka.endpoint().bootstrapServers(), folder, ProcessHandle.of(kafka.pid()));
                 }
             }
         } finally {
@@ -109,13 +110,15 @@ public final class ApiBenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private void run(PrintWriter out, String bootstrapServers, Path folder) throws InterruptedException {
+    private void run(PrintWriter out, String bootstrapServers, Path folder, Optional<ProcessHandle> broker)
+            throws InterruptedException {
         ApiBenchmark.Result result = new ApiBenchmark(new ApiBenchmark.Options(
                         bootstrapServers,
                         clients,
                         Duration.ofSeconds(warmUpSeconds),
                         Duration.ofSeconds(seconds),
-                        folder.resolve("state")))
+                        folder.resolve("state"),
+                        broker))
                 .run(out::println);
         out.println("machine load after the run: " + WorkerBenchCommand.Machine.loadAverage());
         out.printf(
@@ -129,6 +132,24 @@ public final class ApiBenchCommand implements Callable<Integer> {
                 millis(result.percentile(90)),
                 millis(result.percentile(99)),
                 millis(result.percentile(100)));
+        out.printf(
+                Locale.ROOT,
+                "CPU per accepted job: %.3f ms in this JVM (dispatcher and clients), %s in the broker; the machine's"
+                        + " cores were busy %s on average, with everything running on it%n",
+                result.jvmCpuPerJobMillis(),
+                result.brokerCpuPerJobMillis().isPresent()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.3f ms",
+                                result.brokerCpuPerJobMillis().getAsDouble())
+                        : "not counted (elsewhere)",
+                result.machineBusyCores().isPresent()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.2f of %d",
+                                result.machineBusyCores().getAsDouble(),
+                                Runtime.getRuntime().availableProcessors())
+                        : "unknown");
         out.printf(
                 Locale.ROOT,
                 "accepted_per_second=%.1f p99_ms=%.1f%n",
