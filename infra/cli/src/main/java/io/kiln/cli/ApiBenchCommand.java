@@ -52,9 +52,10 @@ public final class ApiBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warm-up-seconds",
-            defaultValue = "10",
+            defaultValue = "20",
             paramLabel = "S",
-            description = "Seconds of submitting before the measurement, not counted (default: ${DEFAULT-VALUE}).")
+            description = "Seconds of submitting before the measurement, not counted, while the JIT compiles the"
+                    + " request's path (default: ${DEFAULT-VALUE}).")
     private int warmUpSeconds;
 
     @Option(
