@@ -36,6 +36,9 @@ public final class StatusService implements AutoCloseable {
     // KafkaStreams.start() returns once the global store has caught up with the status topic; before that the store
     // opens and answers from a partial copy, where a job accepted long ago would read as never accepted
     private volatile boolean caughtUp;
+    // the global store lives as long as the application: looked up once, since KafkaStreams.store() on every find
+    // showed in the API benchmark's profile; a closed store still answers InvalidStateStoreException
+    private volatile ReadOnlyKeyValueStore<String, StoredStatus> statusStore;
 
     private StatusService(KafkaStreams streams, Admin admin, TopicSettings topics) {
         this.streams = streams;
@@ -101,10 +104,13 @@ public final class StatusService implements AutoCloseable {
         if (!caughtUp) {
             throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")");
         }
-        ReadOnlyKeyValueStore<String, StoredStatus> store;
         try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(
-                    StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, StoredStatus> store = statusStore;
+            if (store == null) {
+                store = streams.store(StoreQueryParameters.fromNameAndType(
+                        StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
+                statusStore = store;
+            }
             return Optional.ofNullable(store.get(jobId));
         } catch (InvalidStateStoreException | IllegalStateException e) {
             // IllegalStateException: Streams is stopping, stopped or failed, and its store is gone
