@@ -2,6 +2,7 @@ package io.kiln.dispatcher.kafka;
 
 import io.kiln.contracts.Topics;
 import io.kiln.dispatcher.config.TopicSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,8 @@ public final class TopicProvisioner {
     /** Partitions of topics created here when the job topic does not exist yet: the worker's default. */
     static final int DEFAULT_PARTITIONS = 6;
 
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DESCRIBE_RETRY = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private TopicProvisioner() {}
@@ -72,6 +76,28 @@ public final class TopicProvisioner {
                     throw e;
                 }
             }
+        }
+        awaitDescribed(admin, missing.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Waits until Kafka describes the topics just created. A broker acknowledges a creation before its metadata has
+     * them, and the Streams application's global store gives up for good when its first look at the status topic finds
+     * no partitions ("There are no partitions available"), which a busy machine made happen.
+     */
+    private static void awaitDescribed(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + DESCRIBE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(DESCRIBE_RETRY);
         }
     }
 }
