@@ -41,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
                 new JobRoutes(services.jobs(), services.cancels(), settings.maxBodyBytes()),
                 new HealthRoute(services.unmetReadiness()),
                 new OpenApiRoute());
+        // made inside create, where the router's settings are, by which its path parser matches as Javalin's does
         AtomicReference<RegisteredRoutes> registered = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
             RegisteredRoutes routes = new RegisteredRoutes(config.router);
