@@ -1,15 +1,22 @@
 package io.kiln.dispatcher;
 
 import io.kiln.contracts.SeedSource;
+import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.http.ApiServer;
 import io.kiln.dispatcher.http.ApiServices;
 import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
 import io.kiln.dispatcher.kafka.ClientProperties;
+import io.kiln.dispatcher.metrics.ApiMetrics;
+import io.kiln.dispatcher.metrics.JobCounts;
+import io.kiln.dispatcher.metrics.MetricsServer;
+import io.kiln.dispatcher.metrics.QueueLag;
 import io.kiln.dispatcher.status.StatusService;
 import io.kiln.dispatcher.storage.ImageLinks;
 import io.kiln.dispatcher.storage.UploadStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running dispatcher: the HTTP API, the producer of jobs and cancels, the status application and the S3 clients,
- * started together and stopped together.
+ * A running dispatcher: the HTTP API, the producer of jobs and cancels, the status application, the S3 clients and
+ * the metrics endpoint, started together and stopped together.
  *
  * <p>Starting does not wait for Kafka, so a dispatcher comes up (and says it is not ready) while Kafka is away: the
  * status application starts once Kafka answers, and {@code POST /v1/jobs} and {@code DELETE /v1/jobs/{id}} answer 503
@@ -44,6 +51,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ImageLinks links;
     private final UploadStore uploads;
     private final ApiServer api;
+    private final MetricsServer metrics;
+    private final PrometheusMeterRegistry registry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Dispatcher(
@@ -52,13 +61,17 @@ public final class Dispatcher implements AutoCloseable {
             StatusService status,
             ImageLinks links,
             UploadStore uploads,
-            ApiServer api) {
+            ApiServer api,
+            MetricsServer metrics,
+            PrometheusMeterRegistry registry) {
         this.admin = admin;
         this.producer = producer;
         this.status = status;
         this.links = links;
         this.uploads = uploads;
         this.api = api;
+        this.metrics = metrics;
+        this.registry = registry;
     }
 
     /**
@@ -70,6 +83,8 @@ public final class Dispatcher implements AutoCloseable {
         ClientProperties clients =
                 new ClientProperties(config.kafka(), config.status().applicationId());
         List<AutoCloseable> started = new ArrayList<>();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        started.add(registry::close);
         try {
             Admin admin = Admin.create(clients.admin());
             started.add(admin);
@@ -92,13 +107,27 @@ public final class Dispatcher implements AutoCloseable {
             UploadStore uploads =
                     UploadStore.open(config.storage().s3(), config.storage().bucket());
             started.add(uploads);
+            QueueLag.register(
+                    registry, admin, config.topics().jobs(), config.metrics().workerGroup());
+            JobCounts.register(registry, status);
+            ApiMetrics apiMetrics = new ApiMetrics(
+                    registry, config.apiKeys().stream().map(ApiKey::name).toList());
+            MetricsServer metrics = MetricsServer.start(config.metrics(), registry);
+            started.add(metrics);
             ApiServer api = ApiServer.start(
                     config.http(),
                     config.apiKeys(),
-                    new ApiServices(intake, cancels, () -> unmetReadiness(admin, status, uploads), links, uploads),
+                    new ApiServices(
+                            intake, cancels, () -> unmetReadiness(admin, status, uploads), links, uploads, apiMetrics),
                     config.uploads());
-            log.info("Dispatcher listening on {}:{}", config.http().host(), api.port());
-            return new Dispatcher(admin, producer, status, links, uploads, api);
+            log.info(
+                    "Dispatcher listening on {}:{} ({}), metrics on {}:{}",
+                    config.http().host(),
+                    api.port(),
+                    String.join(", ", api.routes()),
+                    config.metrics().host(),
+                    metrics.port());
+            return new Dispatcher(admin, producer, status, links, uploads, api, metrics, registry);
         } catch (RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
                 closeQuietly(closeable);
@@ -110,6 +139,19 @@ public final class Dispatcher implements AutoCloseable {
     /** The port the API listens on: the configured one, or the one taken for port 0. */
     public int port() {
         return api.port();
+    }
+
+    /** The port {@code GET /metrics} listens on: the configured one, or the one taken for port 0. */
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    /**
+     * The API's routes, such as {@code GET /v1/jobs/{id}}: each method and path template the HTTP server registered,
+     * which the OpenAPI document must describe.
+     */
+    public List<String> routes() {
+        return api.routes();
     }
 
     /**
@@ -135,7 +177,10 @@ public final class Dispatcher implements AutoCloseable {
         return unmet;
     }
 
-    /** Stops taking requests, then stops the status application, the Kafka clients and the S3 clients. */
+    /**
+     * Stops taking requests, then stops the status application, the Kafka clients, the S3 clients and the metrics
+     * endpoint.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -144,9 +189,12 @@ public final class Dispatcher implements AutoCloseable {
         api.close();
         closeQuietly(status);
         producer.close(PRODUCER_CLOSE_TIMEOUT);
+        // after the clients, so that a scrape during shutdown still answers; the lag gauge asks the admin client
+        metrics.close();
         admin.close(HEALTH_TIMEOUT);
         uploads.close();
         links.close();
+        registry.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

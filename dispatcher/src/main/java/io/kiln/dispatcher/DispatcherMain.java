@@ -6,6 +6,8 @@ import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.config.KafkaSettings;
+import io.kiln.dispatcher.config.MetricsSettings;
+import io.kiln.dispatcher.config.RateLimit;
 import io.kiln.dispatcher.config.StatusSettings;
 import io.kiln.dispatcher.config.StorageSettings;
 import io.kiln.dispatcher.config.TopicSettings;
@@ -29,11 +31,18 @@ import java.util.function.Supplier;
  *   <caption>Settings</caption>
  *   <tr><th>variable</th><th>default</th></tr>
  *   <tr><td>{@code KILN_KAFKA_BOOTSTRAP}</td><td>required</td></tr>
- *   <tr><td>{@code KILN_DISPATCHER_API_KEYS}: {@code name:sha256hex} pairs separated by commas</td>
+ *   <tr><td>{@code KILN_DISPATCHER_API_KEYS}: {@code name:sha256hex} or {@code name:sha256hex:rate} entries
+ *       separated by commas; a rate such as {@code 200/s}, {@code 600/min} or {@code 5000/h}</td>
  *       <td>required</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_RATE_LIMIT}: the rate of every key listed without one</td>
+ *       <td>{@code 100/s}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_HOST}</td><td>{@code 127.0.0.1}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_PORT}</td><td>{@code 8080}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_MAX_BODY_BYTES}</td><td>{@code 65536}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_METRICS_HOST}, {@code KILN_DISPATCHER_METRICS_PORT}: where {@code GET /metrics}
+ *       is served, without a key</td><td>{@code 127.0.0.1}, {@code 8082}</td></tr>
+ *   <tr><td>{@code KILN_DISPATCHER_WORKER_GROUP}: the workers' consumer group, for the queue lag</td>
+ *       <td>{@code kiln-workers}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_ACCEPT_TIMEOUT_SECONDS}</td><td>{@code 10}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_APPLICATION_ID}</td><td>{@code kiln-dispatcher}</td></tr>
  *   <tr><td>{@code KILN_DISPATCHER_STATE_DIR}</td><td>{@code ./kiln-dispatcher-state}</td></tr>
@@ -65,6 +74,8 @@ public final class DispatcherMain {
             "storage.urlExpiry", "KILN_DISPATCHER_URL_EXPIRY_SECONDS",
             "uploads.maxBytes", "KILN_DISPATCHER_MAX_UPLOAD_BYTES",
             "uploads.maxConcurrent", "KILN_DISPATCHER_MAX_CONCURRENT_UPLOADS");
+    private static final String API_KEYS = "KILN_DISPATCHER_API_KEYS";
+    private static final String RATE_LIMIT = "KILN_DISPATCHER_RATE_LIMIT";
 
     private DispatcherMain() {}
 
@@ -113,16 +124,24 @@ public final class DispatcherMain {
         var status = new StatusSettings(
                 env.getOrDefault("KILN_DISPATCHER_APPLICATION_ID", StatusSettings.DEFAULT_APPLICATION_ID),
                 Path.of(env.getOrDefault("KILN_DISPATCHER_STATE_DIR", "kiln-dispatcher-state")));
+        MetricsSettings standardMetrics = MetricsSettings.defaults();
+        var metrics = new MetricsSettings(
+                env.getOrDefault("KILN_DISPATCHER_METRICS_HOST", standardMetrics.host()),
+                number(env, "KILN_DISPATCHER_METRICS_PORT", standardMetrics.port()),
+                env.getOrDefault("KILN_DISPATCHER_WORKER_GROUP", standardMetrics.workerGroup()));
+        RateLimit defaultRate =
+                env.containsKey(RATE_LIMIT) ? RateLimit.parse(env.get(RATE_LIMIT), RATE_LIMIT) : RateLimit.DEFAULT;
         return new DispatcherConfig(
                 http,
                 kafka,
                 topics,
                 status,
-                apiKeys(required(env, "KILN_DISPATCHER_API_KEYS")),
+                apiKeys(required(env, API_KEYS), defaultRate),
                 storage(env),
                 naming(() -> new UploadSettings(
                         number(env, "KILN_DISPATCHER_MAX_UPLOAD_BYTES", UploadSettings.DEFAULT_MAX_BYTES),
-                        number(env, "KILN_DISPATCHER_MAX_CONCURRENT_UPLOADS", UploadSettings.DEFAULT_MAX_CONCURRENT))));
+                        number(env, "KILN_DISPATCHER_MAX_CONCURRENT_UPLOADS", UploadSettings.DEFAULT_MAX_CONCURRENT))),
+                metrics);
     }
 
     /**
@@ -199,15 +218,24 @@ public final class DispatcherMain {
         }
     }
 
-    private static List<ApiKey> apiKeys(String text) {
+    /** Reads {@code name:sha256hex} and {@code name:sha256hex:rate} entries; the first kind gets {@code defaultRate}. */
+    private static List<ApiKey> apiKeys(String text, RateLimit defaultRate) {
         List<ApiKey> keys = new ArrayList<>();
-        for (String pair : text.split(",")) {
-            String[] parts = pair.strip().split(":", 2);
-            if (parts.length != 2) {
+        for (String entry : text.split(",")) {
+            String[] parts = entry.strip().split(":", -1);
+            if (parts.length < 2 || parts.length > 3) {
                 throw new IllegalArgumentException(
-                        "KILN_DISPATCHER_API_KEYS: each entry must be name:sha256hex, separated by commas");
+                        API_KEYS + ": each entry must be name:sha256hex or name:sha256hex:rate, separated by commas");
             }
-            keys.add(new ApiKey(parts[0].strip(), parts[1].strip()));
+            String name = parts[0].strip();
+            RateLimit rate = parts.length == 3
+                    ? RateLimit.parse(parts[2], API_KEYS + ", the rate of '" + name + "'")
+                    : defaultRate;
+            try {
+                keys.add(new ApiKey(name, parts[1].strip(), rate));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(API_KEYS + ": " + e.getMessage(), e);
+            }
         }
         return keys;
     }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dispatcher speaks only the contracts and S3 (docs/ARCHITECTURE.md, "Modules"), and its packages depend one way:
- * {@code config} at the bottom, then {@code kafka}, {@code status}, {@code storage} and {@code intake}, {@code http},
- * and the root ({@link Dispatcher}, {@link DispatcherMain}) on top.
+ * {@code config} at the bottom, then {@code kafka}, {@code status}, {@code storage}, {@code intake}, {@code metrics},
+ * {@code http}, and the root ({@link Dispatcher}, {@link DispatcherMain}) on top.
  */
 class DispatcherArchitectureTest {
     private static final JavaClasses DISPATCHER = new ClassFileImporter()

@@ -11,6 +11,8 @@ import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.config.KafkaSettings;
+import io.kiln.dispatcher.config.MetricsSettings;
+import io.kiln.dispatcher.config.RateLimit;
 import io.kiln.dispatcher.config.StatusSettings;
 import io.kiln.dispatcher.config.StorageSettings;
 import io.kiln.dispatcher.config.TopicSettings;
@@ -58,6 +60,8 @@ public final class DispatcherKit implements AutoCloseable {
     public static final String ALPHA_KEY = "alpha-secret-0123456789";
     public static final String BETA_KEY = "beta-secret-9876543210";
     public static final int PARTITIONS = 3;
+    /** The kit's keys' rate: more than any test sends, so that only a test of rate limits meets one. */
+    public static final RateLimit UNLIMITED = new RateLimit(1_000_000, Duration.ofSeconds(1));
 
     /**
      * The upload limit of the kit's dispatchers: small, so that a test can exceed it cheaply. They take one upload at
@@ -124,9 +128,15 @@ public final class DispatcherKit implements AutoCloseable {
                 new KafkaSettings(bootstrapServers, acceptTimeout, Map.of()),
                 topics(),
                 new StatusSettings(name, stateDir.resolve(replica)),
-                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY)), new ApiKey(BETA, sha256(BETA_KEY))),
+                List.of(new ApiKey(ALPHA, sha256(ALPHA_KEY), UNLIMITED), new ApiKey(BETA, sha256(BETA_KEY), UNLIMITED)),
                 storage(s3Endpoint),
-                new UploadSettings(MAX_UPLOAD_BYTES, 1));
+                new UploadSettings(MAX_UPLOAD_BYTES, 1),
+                new MetricsSettings("127.0.0.1", 0, workerGroup()));
+    }
+
+    /** The consumer group whose lag on this kit's job topic the dispatcher reports, as the workers' group. */
+    public String workerGroup() {
+        return name + ".workers";
     }
 
     /** Starts a dispatcher on this kit's topics, stopped when the kit closes, and waits until it is ready. */
@@ -136,7 +146,12 @@ public final class DispatcherKit implements AutoCloseable {
 
     /** Starts replica {@code replica} (its own state folder) and waits until it is ready. */
     public Dispatcher startReady(String replica) {
-        Dispatcher dispatcher = start(config(kafka.bootstrapServers(), Duration.ofSeconds(10), replica));
+        return startReady(config(kafka.bootstrapServers(), Duration.ofSeconds(10), replica));
+    }
+
+    /** Starts a dispatcher configured so, stopped when the kit closes, and waits until it is ready. */
+    public Dispatcher startReady(DispatcherConfig config) {
+        Dispatcher dispatcher = start(config);
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> get(dispatcher, "/v1/health", null).statusCode() == 200);
@@ -156,6 +171,16 @@ public final class DispatcherKit implements AutoCloseable {
             request.header("Authorization", "Bearer " + key);
         }
         return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /metrics} from the dispatcher's metrics port, without a key. */
+    public HttpResponse<String> metrics(Dispatcher dispatcher) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.metricsPort() + "/metrics"))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> delete(Dispatcher dispatcher, String path, String key) throws Exception {

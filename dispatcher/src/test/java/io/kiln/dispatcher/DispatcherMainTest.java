@@ -7,6 +7,8 @@ import io.kiln.clients.S3Settings;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.DispatcherConfig;
 import io.kiln.dispatcher.config.HttpSettings;
+import io.kiln.dispatcher.config.MetricsSettings;
+import io.kiln.dispatcher.config.RateLimit;
 import io.kiln.dispatcher.config.TopicSettings;
 import io.kiln.dispatcher.config.UploadSettings;
 import java.net.URI;
@@ -52,6 +54,8 @@ class DispatcherMainTest {
         assertThat(config.storage().urlExpiry()).isEqualTo(Duration.ofHours(1));
         assertThat(config.uploads()).isEqualTo(UploadSettings.defaults());
         assertThat(config.uploads().maxBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(config.apiKeys()).extracting(ApiKey::rateLimit).containsOnly(RateLimit.DEFAULT);
+        assertThat(config.metrics()).isEqualTo(MetricsSettings.defaults());
     }
 
     @Test
@@ -81,6 +85,56 @@ class DispatcherMainTest {
                         .storage()
                         .s3())
                 .isEqualTo(S3Settings.aws("us-east-1"));
+    }
+
+    @Test
+    void aKeyMayHaveItsOwnRateAndTheOthersTakeTheDefaultRate() {
+        DispatcherConfig config = DispatcherMain.fromEnvironment(Map.of(
+                "KILN_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
+                "KILN_S3_BUCKET", "kiln-uploads",
+                "KILN_DISPATCHER_API_KEYS",
+                        "ana:" + HASH + ":500/s, bo:" + "d".repeat(64) + ", cy:" + "e".repeat(64) + ":60/min",
+                "KILN_DISPATCHER_RATE_LIMIT", "20/s"));
+        assertThat(config.apiKeys())
+                .extracting(key -> key.name() + " " + key.rateLimit())
+                .containsExactly("ana 500/s", "bo 20/s", "cy 60/min");
+    }
+
+    @Test
+    void readsWhereMetricsAreServedAndTheWorkersGroup() {
+        DispatcherConfig config = DispatcherMain.fromEnvironment(Map.of(
+                "KILN_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
+                "KILN_S3_BUCKET", "kiln-uploads",
+                "KILN_DISPATCHER_API_KEYS", "ana:" + HASH,
+                "KILN_DISPATCHER_METRICS_HOST", "0.0.0.0",
+                "KILN_DISPATCHER_METRICS_PORT", "9464",
+                "KILN_DISPATCHER_WORKER_GROUP", "gpu-workers"));
+        assertThat(config.metrics()).isEqualTo(new MetricsSettings("0.0.0.0", 9464, "gpu-workers"));
+    }
+
+    @Test
+    void aBadRateNamesTheVariableAndTheKeyButNeverShowsTheHash() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DispatcherMain.fromEnvironment(
+                        Map.of("KILN_KAFKA_BOOTSTRAP", "k:9092", "KILN_DISPATCHER_API_KEYS", "ana:" + HASH + ":fast")))
+                .withMessageStartingWith("KILN_DISPATCHER_API_KEYS, the rate of 'ana': ")
+                .withMessageNotContaining(HASH);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DispatcherMain.fromEnvironment(Map.of(
+                        "KILN_KAFKA_BOOTSTRAP", "k:9092", "KILN_DISPATCHER_API_KEYS", "ana:" + HASH + ":5/s:extra")))
+                .withMessageStartingWith("KILN_DISPATCHER_API_KEYS: each entry must be")
+                .withMessageNotContaining(HASH);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DispatcherMain.fromEnvironment(Map.of(
+                        "KILN_KAFKA_BOOTSTRAP", "k:9092",
+                        "KILN_DISPATCHER_API_KEYS", "ana:" + HASH,
+                        "KILN_DISPATCHER_RATE_LIMIT", "100")))
+                .withMessageStartingWith("KILN_DISPATCHER_RATE_LIMIT: ");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DispatcherMain.fromEnvironment(Map.of(
+                        "KILN_KAFKA_BOOTSTRAP", "k:9092",
+                        "KILN_DISPATCHER_API_KEYS", "ana:ABC")))
+                .withMessage("KILN_DISPATCHER_API_KEYS: apiKeys[ana].sha256: must be 64 lowercase hex digits");
     }
 
     @Test

@@ -45,7 +45,8 @@ class StorageUnavailableIT {
                     base.status(),
                     base.apiKeys(),
                     kit.storage(own.endpoint()),
-                    base.uploads()));
+                    base.uploads(),
+                    base.metrics()));
             await().atMost(Duration.ofSeconds(40))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> kit.get(dispatcher, "/v1/health", null).statusCode() == 200);
@@ -78,7 +79,14 @@ class StorageUnavailableIT {
             DispatcherConfig base = kit.config(kafka.bootstrapServers(), Duration.ofSeconds(10));
             var missing = new StorageSettings(s3.toS3Settings(), "missing-" + kit.bucket(), Duration.ofHours(1));
             Dispatcher dispatcher = kit.start(new DispatcherConfig(
-                    base.http(), base.kafka(), base.topics(), base.status(), base.apiKeys(), missing, base.uploads()));
+                    base.http(),
+                    base.kafka(),
+                    base.topics(),
+                    base.status(),
+                    base.apiKeys(),
+                    missing,
+                    base.uploads(),
+                    base.metrics()));
 
             // once Kafka and the status application are ready, S3's refusal is all that is left
             await().atMost(Duration.ofSeconds(40))

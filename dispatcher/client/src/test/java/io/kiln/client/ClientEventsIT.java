@@ -111,6 +111,7 @@ class ClientEventsIT {
                 config.status(),
                 config.apiKeys(),
                 config.storage(),
-                config.uploads());
+                config.uploads(),
+                config.metrics());
     }
 }

@@ -4,13 +4,15 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A client's API key as the dispatcher stores it: a name and the SHA-256 of the key, never the key itself.
+ * A client's API key as the dispatcher stores it: a name, the SHA-256 of the key (never the key itself) and how many
+ * requests it may make.
  *
  * @param name who holds the key, shown in logs and written with each job the key submits; letters, digits, '.', '_'
  *     or '-'
  * @param sha256 the SHA-256 of the key's UTF-8 bytes, 64 lowercase hex digits ({@code printf %s "$KEY" | sha256sum})
+ * @param rateLimit the requests this key may make; over it, the API answers 429
  */
-public record ApiKey(String name, String sha256) {
+public record ApiKey(String name, String sha256, RateLimit rateLimit) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
@@ -25,6 +27,12 @@ public record ApiKey(String name, String sha256) {
                 .matches()) {
             throw new IllegalArgumentException("apiKeys[" + name + "].sha256: must be 64 lowercase hex digits");
         }
+        Check.notNull(rateLimit, "apiKeys[" + name + "].rateLimit");
+    }
+
+    /** A key with the {@linkplain RateLimit#DEFAULT default rate limit}. */
+    public ApiKey(String name, String sha256) {
+        this(name, sha256, RateLimit.DEFAULT);
     }
 
     /** The hash as bytes, for a constant-time comparison. */
@@ -34,6 +42,6 @@ public record ApiKey(String name, String sha256) {
 
     @Override
     public String toString() {
-        return "ApiKey[" + name + "]";
+        return "ApiKey[" + name + ", " + rateLimit + "]";
     }
 }

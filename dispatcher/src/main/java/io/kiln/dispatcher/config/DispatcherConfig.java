@@ -12,9 +12,10 @@ import java.util.Set;
  * @param kafka how to reach Kafka and how long to wait for it
  * @param topics the topics written and read
  * @param status the Streams application that keeps job status
- * @param apiKeys the keys allowed to call the API; at least one, names and hashes unique
+ * @param apiKeys the keys allowed to call the API, each with its rate limit; at least one, names and hashes unique
  * @param storage the S3 store for uploads and image URLs
  * @param uploads how much {@code POST /v1/uploads} takes in
+ * @param metrics where the metrics are served, and whose queue lag they report
  */
 public record DispatcherConfig(
         HttpSettings http,
@@ -23,7 +24,8 @@ public record DispatcherConfig(
         StatusSettings status,
         List<ApiKey> apiKeys,
         StorageSettings storage,
-        UploadSettings uploads) {
+        UploadSettings uploads,
+        MetricsSettings metrics) {
 
     public DispatcherConfig {
         Check.notNull(http, "http");
@@ -32,6 +34,7 @@ public record DispatcherConfig(
         Check.notNull(status, "status");
         Check.notNull(storage, "storage");
         Check.notNull(uploads, "uploads");
+        Check.notNull(metrics, "metrics");
         apiKeys = List.copyOf(Check.notNull(apiKeys, "apiKeys"));
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("apiKeys: must hold at least one key, or no client could call the API");

@@ -6,30 +6,36 @@ import io.javalin.util.JavalinBindException;
 import io.kiln.dispatcher.config.ApiKey;
 import io.kiln.dispatcher.config.HttpSettings;
 import io.kiln.dispatcher.config.UploadSettings;
+import io.kiln.dispatcher.metrics.ApiMetrics;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}. The routes
- * are in {@link JobRoutes}, {@link EventsRoute}, {@link UploadRoutes} and {@link HealthRoute}.
+ * The dispatcher's HTTP API (docs/DISPATCHER.md): every route needs an API key but {@code GET /v1/health}, and each
+ * key is held to its rate limit ({@link KeyGate}). The routes are in {@link JobRoutes}, {@link EventsRoute}, {@link
+ * UploadRoutes}, {@link HealthRoute} and {@link OpenApiRoute}, which serves their description; every request is timed
+ * into {@link ApiMetrics}.
  *
  * <p>Errors answer {@code {"code", "message"}}, or for an invalid request {@code {"errors": [{"field", "message"}]}}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-    private static final String KEY_NAME = "kiln.key-name";
 
     /** The most a request's line and headers may take; Jetty answers 431 beyond it, before any route runs. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
 
     private final Javalin app;
     private final AtomicBoolean closing;
+    private final List<String> routes;
 
-    private ApiServer(Javalin app, AtomicBoolean closing) {
+    private ApiServer(Javalin app, AtomicBoolean closing, List<String> routes) {
         this.app = app;
         this.closing = closing;
+        this.routes = List.copyOf(routes);
     }
 
     /**
@@ -39,14 +45,19 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(
             HttpSettings settings, List<ApiKey> keys, ApiServices services, UploadSettings uploads) {
-        Authenticator authenticator = new Authenticator(keys);
+        KeyGate gate = new KeyGate(new Authenticator(keys), new KeyRateLimits(keys), services.metrics());
         AtomicBoolean closing = new AtomicBoolean();
-        List<Routes> routes = List.of(
+        List<Routes> groups = List.of(
                 new JobRoutes(services.jobs(), services.cancels(), services.links(), settings.maxBodyBytes()),
                 new EventsRoute(services.jobs(), services.links(), closing),
+                new UploadRoutes(services.uploads(), uploads),
                 new HealthRoute(services.unmetReadiness()),
-                new UploadRoutes(services.uploads(), uploads));
+                new OpenApiRoute());
+        // made inside create, where the router's settings are, by which its path parser matches as Javalin's does
+        AtomicReference<RegisteredRoutes> registered = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
+            RegisteredRoutes routes = new RegisteredRoutes(config.router);
+            registered.set(routes);
             // a submission blocks until Kafka answers and an event stream until its job ends: on virtual threads,
             // neither holds a platform thread, so neither can starve the others of the pool
             config.concurrency.useVirtualThreads = true;
@@ -56,8 +67,12 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.http.maxRequestSize = settings.maxBodyBytes();
-            config.routes.before(ctx -> authenticate(ctx, authenticator));
-            routes.forEach(group -> group.addTo(config.routes));
+            config.events.handlerAdded(routes::added);
+            config.requestLogger.http((ctx, millis) -> services.metrics()
+                    .request(ctx.method().name(), routes.templateOf(ctx), ctx.statusCode(), Duration.ofNanos((long)
+                            (millis * 1e6))));
+            config.routes.before(gate);
+            groups.forEach(group -> group.addTo(config.routes));
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 if (e.field() != null) {
                     Responses.invalid(ctx, e.field(), e.getMessage());
@@ -77,12 +92,17 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException(
                     "http: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new ApiServer(app, closing);
+        return new ApiServer(app, closing, registered.get().names());
     }
 
     /** The port listened on: the configured one, or the one taken for port 0. */
     public int port() {
         return app.port();
+    }
+
+    /** The routes served, such as {@code GET /v1/jobs/{id}}: each method and path template as registered. */
+    public List<String> routes() {
+        return routes;
     }
 
     /**
@@ -97,17 +117,6 @@ public final class ApiServer implements AutoCloseable {
 
     /** The name of the key that made this request; every route but health has one. */
     static String keyName(Context ctx) {
-        return ctx.attribute(KEY_NAME);
-    }
-
-    private static void authenticate(Context ctx, Authenticator authenticator) {
-        if (ctx.path().equals(HealthRoute.PATH)) {
-            return;
-        }
-        String keyName = authenticator
-                .keyName(ctx.header("Authorization"))
-                .orElseThrow(() ->
-                        new ApiException(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'"));
-        ctx.attribute(KEY_NAME, keyName);
+        return ctx.attribute(KeyGate.KEY_NAME);
     }
 }

@@ -2,6 +2,7 @@ package io.kiln.dispatcher.http;
 
 import io.kiln.dispatcher.intake.CancelIntake;
 import io.kiln.dispatcher.intake.JobIntake;
+import io.kiln.dispatcher.metrics.ApiMetrics;
 import io.kiln.dispatcher.storage.ImageLinks;
 import io.kiln.dispatcher.storage.UploadStore;
 import java.util.List;
@@ -17,18 +18,21 @@ import java.util.function.Supplier;
  *     ready. Called on every health request, from HTTP threads
  * @param links gives each image of a job shown to a client a fresh download URL
  * @param uploads stores uploaded init images
+ * @param metrics where every request is counted and timed
  */
 public record ApiServices(
         JobIntake jobs,
         CancelIntake cancels,
         Supplier<List<String>> unmetReadiness,
         ImageLinks links,
-        UploadStore uploads) {
+        UploadStore uploads,
+        ApiMetrics metrics) {
     public ApiServices {
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(cancels, "cancels");
         Objects.requireNonNull(unmetReadiness, "unmetReadiness");
         Objects.requireNonNull(links, "links");
         Objects.requireNonNull(uploads, "uploads");
+        Objects.requireNonNull(metrics, "metrics");
     }
 }

@@ -28,9 +28,8 @@ public final class TopicProvisioner {
     /** Partitions of topics created here when the job topic does not exist yet: the worker's default. */
     static final int DEFAULT_PARTITIONS = 6;
 
-    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
-    private static final Duration METADATA_POLL = Duration.ofMillis(100);
-
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DESCRIBE_RETRY = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private TopicProvisioner() {}
@@ -80,16 +79,17 @@ public final class TopicProvisioner {
                 }
             }
         }
-        awaitMetadata(admin, missing.stream().map(NewTopic::name).toList());
+        awaitDescribed(admin, missing.stream().map(NewTopic::name).toList());
     }
 
     /**
-     * Waits until the brokers describe {@code names}. A created topic reaches the brokers' metadata a moment after the
-     * controller has it, and a Streams application that starts in that moment finds its global stores' topics
-     * without partitions and fails for good.
+     * Waits until Kafka describes the topics just created. A broker acknowledges a creation before its metadata has
+     * them, and the Streams application's global store gives up for good when its first look at the status topic finds
+     * no partitions ("There are no partitions available"), which a busy machine made happen.
      */
-    private static void awaitMetadata(Admin admin, List<String> names) throws InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+    private static void awaitDescribed(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + DESCRIBE_TIMEOUT.toNanos();
         while (true) {
             try {
                 admin.describeTopics(names).allTopicNames().get();
@@ -98,8 +98,8 @@ public final class TopicProvisioner {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                Thread.sleep(METADATA_POLL);
             }
+            Thread.sleep(DESCRIBE_RETRY);
         }
     }
 }

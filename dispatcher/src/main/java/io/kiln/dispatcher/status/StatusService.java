@@ -40,6 +40,9 @@ public final class StatusService implements AutoCloseable {
     // KafkaStreams.start() returns once the global store has caught up with the status topic; before that the store
     // opens and answers from a partial copy, where a job accepted long ago would read as never accepted
     private volatile boolean caughtUp;
+    // the global store lives as long as the application: looked up once, since KafkaStreams.store() on every find
+    // showed in the API benchmark's profile; a closed store still answers InvalidStateStoreException
+    private volatile ReadOnlyKeyValueStore<String, StoredStatus> statusStore;
 
     private StatusService(KafkaStreams streams, Admin admin, TopicSettings topics) {
         this.streams = streams;
@@ -105,10 +108,13 @@ public final class StatusService implements AutoCloseable {
         if (!caughtUp) {
             throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")");
         }
-        ReadOnlyKeyValueStore<String, StoredStatus> store;
         try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(
-                    StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, StoredStatus> store = statusStore;
+            if (store == null) {
+                store = streams.store(StoreQueryParameters.fromNameAndType(
+                        StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
+                statusStore = store;
+            }
             return Optional.ofNullable(store.get(jobId));
         } catch (InvalidStateStoreException | IllegalStateException e) {
             // IllegalStateException: Streams is stopping, stopped or failed, and its store is gone
@@ -159,6 +165,27 @@ public final class StatusService implements AutoCloseable {
     /** Whether {@code cursor}, a page's {@link JobPage#nextCursor()}, is one of {@code keyName}'s. */
     public static boolean isCursorOf(String cursor, String keyName) {
         return KeyIndex.belongsTo(cursor, keyName);
+    }
+
+    /**
+     * How many jobs are in {@code state} by this replica's count ({@link StatusCounts}): exact for the states whose
+     * counts this replica keeps, 0 for the others, so the cluster's figure is the sum over the replicas. Reads one
+     * entry; it does not walk the jobs.
+     *
+     * @throws StatusUnavailableException while the counts cannot be read (starting, rebalancing, stopped)
+     */
+    public long count(JobStatus.Status state) throws StatusUnavailableException {
+        if (!caughtUp) {
+            throw new StatusUnavailableException("job counts are not available yet (" + streams.state() + ")");
+        }
+        try {
+            ReadOnlyKeyValueStore<String, Long> counts = streams.store(
+                    StoreQueryParameters.fromNameAndType(StatusCounts.STORE, QueryableStoreTypes.keyValueStore()));
+            Long count = counts.get(state.wireName());
+            return count == null ? 0 : count;
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            throw new StatusUnavailableException("job counts are not available (" + streams.state() + ")", e);
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
-import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -40,7 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Both inputs are keyed by job id and read without repartitioning, so the job and event topics must have the same
  * number of partitions (the worker creates them so, and so does the dispatcher). The fold runs once per partition in
  * the group of all replicas (its state in {@value #FOLD_STORE}, restored from its changelog); its output goes to the
- * status topic, which every replica reads whole into its own store.
+ * status topic, which every replica reads whole into its own store. {@link StatusCounts} counts the fold's jobs by
+ * state.
  */
 public final class StatusTopology {
     /** The queryable store of the status topic, global: every replica holds every job. */
@@ -68,16 +69,16 @@ public final class StatusTopology {
                         topics.events(), Consumed.with(keys, JsonSerde.of(JobEventEnvelope.class)))
                 .groupByKey(Grouped.with(keys, JsonSerde.of(JobEventEnvelope.class)));
 
-        KStream<String, StoredStatus> folded = accepted.<StoredStatus>cogroup(StatusFold::accepted)
+        KTable<String, StoredStatus> folded = accepted.<StoredStatus>cogroup(StatusFold::accepted)
                 .cogroup(events, StatusFold::event)
                 .aggregate(
                         () -> null,
                         Materialized.<String, StoredStatus, KeyValueStore<Bytes, byte[]>>as(FOLD_STORE)
                                 .withKeySerde(keys)
-                                .withValueSerde(statuses))
-                .toStream();
-        folded.to(topics.status(), Produced.with(keys, statuses));
-        folded.filter((jobId, status) -> status.endsWithAcceptance())
+                                .withValueSerde(statuses));
+        folded.toStream().to(topics.status(), Produced.with(keys, statuses));
+        folded.toStream()
+                .filter((jobId, status) -> status.endsWithAcceptance())
                 .map((jobId, status) -> KeyValue.pair(
                         KeyIndex.key(
                                 status.acceptance().keyName(),
@@ -85,6 +86,7 @@ public final class StatusTopology {
                                 jobId),
                         jobId))
                 .to(topics.statusByKey(), Produced.with(keys, keys));
+        StatusCounts.addTo(folded);
 
         builder.globalTable(
                 topics.status(),

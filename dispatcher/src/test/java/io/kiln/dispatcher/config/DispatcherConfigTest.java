@@ -23,7 +23,8 @@ class DispatcherConfigTest {
                 new StatusSettings(StatusSettings.DEFAULT_APPLICATION_ID, Path.of("state")),
                 keys,
                 storage("kiln-uploads", StorageSettings.DEFAULT_URL_EXPIRY),
-                UploadSettings.defaults());
+                UploadSettings.defaults(),
+                MetricsSettings.defaults());
     }
 
     private static StorageSettings storage(String bucket, Duration urlExpiry) {

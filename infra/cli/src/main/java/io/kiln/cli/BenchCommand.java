@@ -5,16 +5,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln bench}: timings of the diffusion engine's modules on this machine. */
+/** {@code kiln bench}: timings of the diffusion engine's modules, the worker and the dispatcher's API on this machine. */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Times the diffusion engine's modules on this machine.",
+        description = "Times the diffusion engine's modules, a worker and the dispatcher's API on this machine.",
         subcommands = {
             UNetBenchCommand.class,
             PipelineBenchCommand.class,
             WorkerBenchCommand.class,
-            ModelBenchCommand.class
+            ModelBenchCommand.class,
+            ApiBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
     @Spec
@@ -22,6 +23,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: unet, pipeline, worker or model");
+        throw new ParameterException(spec.commandLine(), "Missing command: unet, pipeline, worker, model or api");
     }
 }

@@ -59,6 +59,6 @@ class UNetBenchCommandTest {
         CommandRun run = CommandRun.of("bench");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("Missing command: unet, pipeline, worker or model");
+        assertThat(run.err()).contains("Missing command: unet, pipeline, worker, model or api");
     }
 }
