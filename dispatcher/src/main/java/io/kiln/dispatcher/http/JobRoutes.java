@@ -5,6 +5,7 @@ import static io.kiln.dispatcher.http.Responses.object;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.kiln.contracts.JobStatus;
 import io.kiln.contracts.JsonCodec;
 import io.kiln.contracts.ParseResult;
@@ -59,7 +60,8 @@ final class JobRoutes implements Routes {
     }
 
     private void submit(Context ctx) throws InterruptedException {
-        if (!isJson(ctx.contentType())) {
+        // the raw header: Jetty's parsed content type throws on a charset it does not know
+        if (!isJson(ctx.header(Header.CONTENT_TYPE))) {
             throw new ApiException(
                     415, "unsupported_media_type", "the body must be JSON: Content-Type: " + Responses.JSON);
         }
