@@ -44,6 +44,8 @@ final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
     private static final Duration LONGEST_POLL = Duration.ofMillis(500);
     private static final Duration PUBLISH_BACKOFF = Duration.ofMillis(200);
+    /** How long one attempt to read newly assigned partitions' commits may hold up the loop. */
+    private static final Duration RESTORE_WAIT = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -66,6 +68,8 @@ final class PollLoop implements Runnable {
     private final List<JobOutcome> unpublished = new ArrayList<>();
     /** Retry partitions waiting for their next record's not-before time. */
     private final Map<TopicPartition, Instant> resting = new HashMap<>();
+    /** Newly assigned partitions, paused until the ledger has their previous owner's commit. */
+    private final Set<TopicPartition> restoring = new HashSet<>();
 
     private final AtomicBoolean joined = new AtomicBoolean();
     private volatile boolean stopping;
@@ -124,6 +128,7 @@ final class PollLoop implements Runnable {
         consumer.subscribe(topics, new Rebalance());
         try {
             while (!stopping && outcomes.fatal().isEmpty()) {
+                restore();
                 List<JobOutcome> rejected = take(poll(timeout()));
                 rejected.addAll(outcomes.drain());
                 settle(rejected);
@@ -150,6 +155,51 @@ final class PollLoop implements Runnable {
             return consumer.poll(timeout);
         } catch (WakeupException e) {
             return ConsumerRecords.empty();
+        }
+    }
+
+    /**
+     * Starts the ledger of each newly assigned partition from its commit: the offset, and the records the previous
+     * owner settled above it, which this worker must skip. Done here rather than in the rebalance callback, where a
+     * wakeup (every reported outcome sends one) or a broker timeout would escape from {@code poll()} after the
+     * assignment took effect, and the callback, retried, would no longer see the partitions as new. Until restored,
+     * the partitions stay paused.
+     */
+    private void restore() {
+        if (restoring.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> partitions = Set.copyOf(restoring);
+        Map<TopicPartition, OffsetAndMetadata> commits;
+        try {
+            commits = consumer.committed(partitions, RESTORE_WAIT);
+        } catch (WakeupException e) {
+            return; // an outcome woke the loop: it is published first, and the restore tried again on the next turn
+        } catch (KafkaException e) {
+            log.warn("could not read the commits of {}; trying again: {}", partitions, e.toString());
+            metrics.brokerRetry();
+            return;
+        }
+        commits.forEach((partition, committed) -> {
+            if (committed != null) {
+                ledger.restore(partition, committed);
+            }
+        });
+        recordEnds(partitions);
+        restoring.removeAll(partitions);
+        log.info("restored {} from their commits", partitions);
+    }
+
+    /** Where the partitions end now: earlier owners can have taken no record beyond. */
+    private void recordEnds(Collection<TopicPartition> partitions) {
+        try {
+            priorRuns.assigned(consumer.endOffsets(partitions));
+        } catch (KafkaException e) {
+            // a wakeup too: the ends only spare S3 reads, so they are not worth holding the partitions up for
+            log.warn(
+                    "could not read where {} end; every job there is looked up in S3 first: {}",
+                    partitions,
+                    e.toString());
         }
     }
 
@@ -274,6 +324,7 @@ final class PollLoop implements Runnable {
         Set<TopicPartition> assigned = consumer.assignment();
         Set<TopicPartition> paused = new HashSet<>(enough ? assigned : Set.of());
         paused.addAll(resting.keySet());
+        paused.addAll(restoring);
         Set<TopicPartition> running = new HashSet<>(assigned);
         running.removeAll(paused);
         consumer.pause(paused);
@@ -315,17 +366,11 @@ final class PollLoop implements Runnable {
      * partitions (the member was expelled) are forgotten at once: another worker may own them already.
      */
     private final class Rebalance implements ConsumerRebalanceListener {
+        /** Pauses the new partitions until {@link #restore} has read their commits; nothing here may block. */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                // the previous owner's commit says which later records it already settled
-                consumer.committed(Set.copyOf(partitions)).forEach((partition, committed) -> {
-                    if (committed != null) {
-                        ledger.restore(partition, committed);
-                    }
-                });
-                recordEnds(partitions);
-            }
+            restoring.addAll(partitions);
+            consumer.pause(partitions);
             joined.set(true);
             log.info("assigned {}", partitions);
         }
@@ -359,18 +404,6 @@ final class PollLoop implements Runnable {
             log.warn("lost {}; their jobs are redelivered to other workers", partitions);
         }
 
-        /** Where the partitions end now: earlier owners can have taken no record beyond. */
-        private void recordEnds(Collection<TopicPartition> partitions) {
-            try {
-                priorRuns.assigned(consumer.endOffsets(partitions));
-            } catch (KafkaException e) {
-                log.warn(
-                        "could not read where {} end; every job there is looked up in S3 first: {}",
-                        partitions,
-                        e.toString());
-            }
-        }
-
         private boolean runningIn(Set<TopicPartition> partitions) {
             return unsettled.stream().anyMatch(taken -> partitions.contains(taken.partition()));
         }
@@ -380,6 +413,7 @@ final class PollLoop implements Runnable {
             priorRuns.forget(partitions);
             unsettled.removeIf(taken -> partitions.contains(taken.partition()));
             resting.keySet().removeAll(partitions);
+            restoring.removeAll(partitions);
             unpublished.removeIf(outcome -> partitions.contains(outcome.record().partition()));
         }
     }

@@ -29,9 +29,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +70,18 @@ public final class Worker implements AutoCloseable {
      * @throws InterruptedException when interrupted while starting
      */
     public static Worker start(WorkerConfig config) throws IOException, InterruptedException {
+        return start(config, KafkaConsumer::new);
+    }
+
+    /**
+     * Starts a worker whose job consumer {@code jobConsumers} makes from its properties: the real one, or, in a test,
+     * one that times a fault the broker cannot be made to produce (a wakeup inside a rebalance callback).
+     */
+    static Worker start(WorkerConfig config, Function<Map<String, Object>, Consumer<byte[], byte[]>> jobConsumers)
+            throws IOException, InterruptedException {
         Worker worker = new Worker(config);
         try {
-            worker.startParts();
+            worker.startParts(jobConsumers);
             return worker;
         } catch (IOException | InterruptedException | RuntimeException e) {
             worker.closeResources();
@@ -77,7 +89,8 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void startParts() throws IOException, InterruptedException {
+    private void startParts(Function<Map<String, Object>, Consumer<byte[], byte[]>> jobConsumers)
+            throws IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
         var metrics = new WorkerMetrics(registry);
         var kafka = new KafkaClientProperties(config.kafka(), config.workerId());
@@ -153,7 +166,7 @@ public final class Worker implements AutoCloseable {
             subscribed.add(topics.retryTopic(retry));
         }
         loop = new PollLoop(
-                new KafkaConsumer<>(kafka.jobConsumer()),
+                jobConsumers.apply(kafka.jobConsumer()),
                 subscribed,
                 publisher,
                 new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
