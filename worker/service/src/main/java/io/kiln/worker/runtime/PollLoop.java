@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It never blocks on a batch: {@code poll()} keeps running, and so keeps the member in its group, however long
  * the engine takes. Once a batch is running and the next one is already waiting, the assigned partitions are paused
- * so that the worker holds no more jobs than it can start soon; the rest stay with the group for other workers.
+ * so that the worker holds no more jobs than it can start soon; the rest stay with the group for other workers. A
+ * partition is paused too while its commit could list no more records settled ahead of an unfinished one.
  */
 final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
@@ -68,6 +69,11 @@ final class PollLoop implements Runnable {
     private final List<JobOutcome> unpublished = new ArrayList<>();
     /** Retry partitions waiting for their next record's not-before time. */
     private final Map<TopicPartition, Instant> resting = new HashMap<>();
+    /**
+     * Partitions whose commit metadata could not list one more record settled ahead of their unfinished head, with
+     * the offset each stopped at: paused until the head finishes.
+     */
+    private final Map<TopicPartition, Long> full = new HashMap<>();
     /** Newly assigned partitions, paused until the ledger has their previous owner's commit. */
     private final Set<TopicPartition> restoring = new HashSet<>();
 
@@ -240,6 +246,15 @@ final class PollLoop implements Runnable {
                 deferred.add(partition);
                 continue;
             }
+            if (!ledger.hasRoomFor(partition, record.offset())) {
+                // listing one more record settled ahead of the head would overflow the commit: wait for the head
+                consumer.seek(partition, record.offset());
+                consumer.pause(List.of(partition));
+                full.put(partition, record.offset());
+                deferred.add(partition);
+                log.info("paused {} at {} until its unfinished head settles", partition, record.offset());
+                continue;
+            }
             if (!ledger.take(partition, record.offset())) {
                 log.info("skipped {}: settled by the partition's previous owner", record.coordinates());
                 continue;
@@ -320,11 +335,13 @@ final class PollLoop implements Runnable {
     private void throttle() {
         Instant now = clock.instant();
         resting.values().removeIf(now::isAfter);
+        full.entrySet().removeIf(stopped -> ledger.hasRoomFor(stopped.getKey(), stopped.getValue()));
         boolean enough = !canRun() && batcher.waitingImages() >= maxBatchImages;
         Set<TopicPartition> assigned = consumer.assignment();
         Set<TopicPartition> paused = new HashSet<>(enough ? assigned : Set.of());
         paused.addAll(resting.keySet());
         paused.addAll(restoring);
+        paused.addAll(full.keySet());
         Set<TopicPartition> running = new HashSet<>(assigned);
         running.removeAll(paused);
         consumer.pause(paused);
@@ -414,6 +431,7 @@ final class PollLoop implements Runnable {
             unsettled.removeIf(taken -> partitions.contains(taken.partition()));
             resting.keySet().removeAll(partitions);
             restoring.removeAll(partitions);
+            full.keySet().removeAll(partitions);
             unpublished.removeIf(outcome -> partitions.contains(outcome.record().partition()));
         }
     }

@@ -214,7 +214,8 @@ final class WorkerKit implements AutoCloseable {
         submitRaw(partition, request.jobId(), JsonCodec.write(request));
     }
 
-    private void submitRaw(Integer partition, String key, byte[] value) {
+    /** Submits {@code value} as it is to {@code partition} (null: the key's), under {@code key} (null: none). */
+    void submitRaw(Integer partition, String key, byte[] value) {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         var record = new ProducerRecord<>(jobsTopic(), partition, keyBytes, value);
         if (key != null) {
@@ -342,6 +343,22 @@ final class WorkerKit implements AutoCloseable {
                             Map.of(new TopicPartition(jobsTopic(), partition), new OffsetAndMetadata(offset, metadata)))
                     .all()
                     .get();
+        }
+    }
+
+    /** The group's commit of every job-topic partition that has one, with its metadata. */
+    Map<TopicPartition, OffsetAndMetadata> commits() throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            admin.listConsumerGroupOffsets(group())
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .forEach((partition, commit) -> {
+                        if (partition.topic().equals(jobsTopic()) && commit != null) {
+                            commits.put(partition, commit);
+                        }
+                    });
+            return commits;
         }
     }
 
