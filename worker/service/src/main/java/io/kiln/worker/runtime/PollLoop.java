@@ -61,6 +61,7 @@ final class PollLoop implements Runnable {
     private final WorkerMetrics metrics;
     private final Duration grace;
     private final Clock clock;
+    private final BrokerOutage outage;
 
     private final OffsetLedger ledger = new OffsetLedger();
     /** Records taken and not yet settled, so that a late outcome for a partition given away is dropped. */
@@ -94,6 +95,7 @@ final class PollLoop implements Runnable {
             Outcomes outcomes,
             WorkerMetrics metrics,
             Duration grace,
+            Duration brokerGiveUpAfter,
             Clock clock) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
@@ -110,6 +112,7 @@ final class PollLoop implements Runnable {
         this.metrics = metrics;
         this.grace = grace;
         this.clock = clock;
+        this.outage = new BrokerOutage(brokerGiveUpAfter, clock);
         outcomes.wakeWith(consumer::wakeup);
     }
 
@@ -150,9 +153,18 @@ final class PollLoop implements Runnable {
             outcomes.fatal(JobFailure.fatal("the poll loop failed: " + e, e));
         } finally {
             engine.abandon();
-            // leave the group now, even with static membership, so the partitions move at once
-            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            leaveGroup();
             outcomes.fatal().ifPresent(f -> log.error("the worker stops: {}", f.getMessage(), f));
+        }
+    }
+
+    /** Leaves the group now, even with static membership, so that the partitions move at once. */
+    private void leaveGroup() {
+        try {
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        } catch (RuntimeException e) {
+            // the revocation it runs may fail to publish; the group's session timeout then moves the partitions
+            log.warn("leaving the group failed: {}", e.toString());
         }
     }
 
@@ -184,8 +196,10 @@ final class PollLoop implements Runnable {
         } catch (KafkaException e) {
             log.warn("could not read the commits of {}; trying again: {}", partitions, e.toString());
             metrics.brokerRetry();
+            brokerFailed(e);
             return;
         }
+        outage.recovered();
         commits.forEach((partition, committed) -> {
             if (committed != null) {
                 ledger.restore(partition, committed);
@@ -289,7 +303,8 @@ final class PollLoop implements Runnable {
             return;
         }
         try {
-            var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata());
+            var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata(), outage.giveUpAt());
+            outage.recovered();
             ledger.markCommitted(offsets);
             settled.forEach(this::count);
             unpublished.clear();
@@ -300,6 +315,16 @@ final class PollLoop implements Runnable {
             log.warn("publishing {} outcomes failed; trying again: {}", unpublished.size(), e.toString());
             metrics.brokerRetry();
             publishNotBefore = clock.instant().plus(PUBLISH_BACKOFF);
+            brokerFailed(e);
+        }
+    }
+
+    /** Counts a broker failure toward the outage the worker waits out, and stops the worker past it. */
+    private void brokerFailed(KafkaException e) {
+        try {
+            outage.failed(e);
+        } catch (JobFailure fatal) {
+            outcomes.fatal(fatal);
         }
     }
 

@@ -141,7 +141,7 @@ public final class Worker implements AutoCloseable {
                 provisioned.partitions().get(topics.deadLetters()),
                 clock);
         resources.push(publisher);
-        publisher.initTransactions();
+        publisher.initTransactions(clock.instant().plus(config.retry().brokerGiveUpAfter()));
 
         // 4. the engine, the output stage and the poll thread
         var priorRuns = new PriorRuns(store::findManifest, metrics::manifestLookUp);
@@ -178,6 +178,7 @@ public final class Worker implements AutoCloseable {
                 outcomes,
                 metrics,
                 config.shutdown().grace(),
+                config.retry().brokerGiveUpAfter(),
                 clock);
         pollThread = Thread.ofPlatform().name("kiln-poll").start(loop);
         log.info(
