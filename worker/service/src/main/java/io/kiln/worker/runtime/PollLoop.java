@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,8 @@ final class PollLoop implements Runnable {
      * the offset each stopped at: paused until the head finishes.
      */
     private final Map<TopicPartition, Long> full = new HashMap<>();
+    /** This worker's ownership of each assigned partition, which the jobs taken there carry. */
+    private final Map<TopicPartition, Tenure> tenures = new HashMap<>();
     /** Newly assigned partitions, paused until the ledger has their previous owner's commit. */
     private final Set<TopicPartition> restoring = new HashSet<>();
 
@@ -278,7 +281,8 @@ final class PollLoop implements Runnable {
             switch (intake.read(record)) {
                 case RequestIntake.Accepted accepted -> {
                     var spec = accepted.spec();
-                    batcher.add(new PendingJob(record, spec, priorRuns.lookUp(record, spec.jobId())), now);
+                    var priorResult = priorRuns.lookUp(record, spec.jobId());
+                    batcher.add(new PendingJob(record, spec, priorResult, tenures.get(partition)), now);
                 }
                 case RequestIntake.Rejected rejected -> rejections.add(rejected.outcome());
             }
@@ -404,13 +408,16 @@ final class PollLoop implements Runnable {
 
     /**
      * Partitions moving between workers. Revoked partitions: their waiting jobs are dropped (the next owner takes
-     * them), their running jobs get the grace period to finish and be committed; then they are forgotten. Lost
-     * partitions (the member was expelled) are forgotten at once: another worker may own them already.
+     * them), their running jobs get the grace period to finish and be committed; then they are forgotten, and jobs
+     * still running there end their {@link Tenure}: the engine drops them at its next step and nothing more of theirs
+     * is stored. Lost partitions (the member was expelled) are forgotten at once: another worker may own them
+     * already.
      */
     private final class Rebalance implements ConsumerRebalanceListener {
         /** Pauses the new partitions until {@link #restore} has read their commits; nothing here may block. */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> tenures.put(partition, new Tenure(partition)));
             restoring.addAll(partitions);
             consumer.pause(partitions);
             joined.set(true);
@@ -450,7 +457,9 @@ final class PollLoop implements Runnable {
             return unsettled.stream().anyMatch(taken -> partitions.contains(taken.partition()));
         }
 
+        /** Gives the partitions' running jobs up to their next owner and drops all state of them. */
         private void forget(Set<TopicPartition> partitions) {
+            partitions.stream().map(tenures::remove).filter(Objects::nonNull).forEach(Tenure::end);
             ledger.forget(partitions);
             priorRuns.forget(partitions);
             unsettled.removeIf(taken -> partitions.contains(taken.partition()));
