@@ -81,7 +81,10 @@ final class PollLoop implements Runnable {
     /** Newly assigned partitions, paused until the ledger has their previous owner's commit. */
     private final Set<TopicPartition> restoring = new HashSet<>();
 
+    /** Read by HTTP threads for readiness: {@link #assignedOnce} and nothing {@link #restoring}. */
     private final AtomicBoolean joined = new AtomicBoolean();
+
+    private boolean assignedOnce;
     private volatile boolean stopping;
     private Instant publishNotBefore = Instant.MIN;
 
@@ -119,7 +122,10 @@ final class PollLoop implements Runnable {
         outcomes.wakeWith(consumer::wakeup);
     }
 
-    /** Whether the consumer has joined its group and received an assignment, even an empty one. */
+    /**
+     * Whether the consumer has joined its group and received an assignment, even an empty one, and has read the
+     * commits of the partitions assigned.
+     */
     boolean joined() {
         return joined.get();
     }
@@ -210,6 +216,7 @@ final class PollLoop implements Runnable {
         });
         recordEnds(partitions);
         restoring.removeAll(partitions);
+        updateJoined();
         log.info("restored {} from their commits", partitions);
     }
 
@@ -224,6 +231,10 @@ final class PollLoop implements Runnable {
                     partitions,
                     e.toString());
         }
+    }
+
+    private void updateJoined() {
+        joined.set(assignedOnce && restoring.isEmpty());
     }
 
     /** Until the next thing the loop must do without being woken: a batch falls due, or a retry's rest ends. */
@@ -420,7 +431,8 @@ final class PollLoop implements Runnable {
             partitions.forEach(partition -> tenures.put(partition, new Tenure(partition)));
             restoring.addAll(partitions);
             consumer.pause(partitions);
-            joined.set(true);
+            assignedOnce = true;
+            updateJoined();
             log.info("assigned {}", partitions);
         }
 
@@ -465,6 +477,7 @@ final class PollLoop implements Runnable {
             unsettled.removeIf(taken -> partitions.contains(taken.partition()));
             resting.keySet().removeAll(partitions);
             restoring.removeAll(partitions);
+            updateJoined();
             full.keySet().removeAll(partitions);
             unpublished.removeIf(outcome -> partitions.contains(outcome.record().partition()));
         }
