@@ -87,6 +87,11 @@ final class PollLoop implements Runnable {
     private boolean assignedOnce;
     private volatile boolean stopping;
     private Instant publishNotBefore = Instant.MIN;
+    /**
+     * The end of the shutdown's grace period, once stopping: the revocation that leaving the group runs waits no
+     * longer, so that a stop takes one grace period in all.
+     */
+    private Instant stopBy = Instant.MAX;
 
     PollLoop(
             Consumer<byte[], byte[]> consumer,
@@ -392,6 +397,7 @@ final class PollLoop implements Runnable {
     private void drain() throws InterruptedException {
         consumer.pause(consumer.assignment());
         Instant deadline = clock.instant().plus(grace);
+        stopBy = deadline;
         List<PendingJob> waiting = batcher.removeIf(job -> true);
         waiting.forEach(job -> unsettled.remove(Taken.of(job.record())));
         while ((!engine.isIdle() || output.inFlight() > 0) && clock.instant().isBefore(deadline)) {
@@ -444,7 +450,7 @@ final class PollLoop implements Runnable {
             Set<TopicPartition> revoked = Set.copyOf(partitions);
             batcher.removeIf(job -> revoked.contains(job.record().partition()))
                     .forEach(job -> unsettled.remove(Taken.of(job.record())));
-            Instant deadline = clock.instant().plus(grace);
+            Instant deadline = min(clock.instant().plus(grace), stopBy);
             try {
                 while (runningIn(revoked) && clock.instant().isBefore(deadline)) {
                     settle(outcomes.drain(Duration.ofMillis(100)));
