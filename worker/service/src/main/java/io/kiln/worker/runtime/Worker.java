@@ -53,6 +53,7 @@ public final class Worker implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthServer health;
     private volatile boolean modelLoaded;
+    private volatile ControlListener control;
     private PollLoop loop;
     private Thread pollThread;
 
@@ -109,7 +110,7 @@ public final class Worker implements AutoCloseable {
         var provisioned =
                 TopicProvisioner.ensure(kafka.admin(), topics, config.retry().retries());
         var cancellations = new Cancellations();
-        var control = new ControlListener(
+        control = new ControlListener(
                 kafka.controlConsumer(), topics.control(), provisioned.controlRetention(), cancellations, clock);
         resources.push(control);
         control.start();
@@ -211,6 +212,10 @@ public final class Worker implements AutoCloseable {
         }
         if (pollThread != null && !pollThread.isAlive()) {
             unmet.add("stopped");
+        }
+        if (control != null && !control.healthy()) {
+            // a worker that reads no cancels would run jobs its users have cancelled
+            unmet.add("control topic not read");
         }
         return unmet;
     }
