@@ -38,7 +38,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  *     assigns one in [0, 2^32), so that a retried job renders the same image
  * @param numImages {@code num_images}: images to render, 1..8; default 1
  * @param strength img2img only: how far the init image is noised before denoising, in (0, 1]; default 0.8 for
- *     img2img, and always null for txt2img
+ *     img2img, and always null for txt2img. It must leave at least one step to run: ⌊num_inference_steps ×
+ *     strength⌋ ≥ 1 ({@link #denoisingSteps})
  * @param initImage {@code init_image}: img2img only, and required there: the start image as {@code s3://bucket/key}
  * @param priority scheduling priority, higher runs first; any 32-bit integer; default 0
  * @param deadline ISO-8601 instant after which the job fails as {@code expired} instead of running; null for none
@@ -138,6 +139,14 @@ public record GenerationRequest(
         if (mode == Mode.IMG2IMG) {
             check.require(initImage != null, "init_image", "is required when mode is img2img");
             check.require(strength != null && isStrength(strength), "strength", STRENGTH_RULE);
+            if (strength != null && isStrength(strength) && numInferenceSteps >= 1) {
+                check.require(
+                        denoisingSteps(numInferenceSteps, strength) >= 1,
+                        "strength",
+                        "runs no denoising step at " + numInferenceSteps
+                                + (numInferenceSteps == 1 ? " step" : " steps")
+                                + "; needs steps × strength ≥ 1");
+            }
         } else {
             check.require(initImage == null, "init_image", "is only allowed when mode is img2img");
             check.require(strength == null, "strength", "is only allowed when mode is img2img");
@@ -200,6 +209,15 @@ public record GenerationRequest(
      */
     public static boolean isJobId(String candidate) {
         return JOB_ID.matcher(candidate).matches();
+    }
+
+    /**
+     * How many of {@code steps} an img2img run of {@code strength} denoises: ⌊steps·strength⌋, as diffusers'
+     * {@code get_timesteps} (and the engine's {@code Scheduler.startIndexForStrength}) count them. A request is valid
+     * only when this is at least 1; JSON Schema cannot express a product of two fields, so this rule is Java's alone.
+     */
+    public static int denoisingSteps(int steps, double strength) {
+        return (int) Math.min(Math.floor(steps * strength), steps);
     }
 
     /** Whether {@code strength} is an img2img strength: in (0, 1]. */

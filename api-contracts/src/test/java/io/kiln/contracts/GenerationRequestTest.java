@@ -47,6 +47,35 @@ class GenerationRequestTest {
     }
 
     @Test
+    void rejectsAnImg2imgStrengthThatLeavesNoStepToRun() {
+        GenerationRequest.Builder oneStep = GenerationRequest.builder()
+                .prompt("a fox")
+                .mode(Mode.IMG2IMG)
+                .initImage(S3Uri.parse("s3://kiln-inputs/fox.png"))
+                .numInferenceSteps(1)
+                .strength(0.5);
+
+        assertThatThrownBy(oneStep::build)
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.violations())
+                        .extracting(Violation::toString)
+                        .containsExactly("strength: runs no denoising step at 1 step; needs steps × strength ≥ 1"));
+        assertThat(oneStep.numInferenceSteps(2).build().strength()).isEqualTo(0.5);
+        assertThat(oneStep.numInferenceSteps(10).strength(0.1).build().strength())
+                .as("10 × 0.1 is exactly one step")
+                .isEqualTo(0.1);
+        assertThatThrownBy(oneStep.numInferenceSteps(3).strength(0.33)::build)
+                .hasMessageContaining("strength: runs no denoising step at 3 steps");
+    }
+
+    @Test
+    void countsTheStepsAnImg2imgStrengthDenoisesAsDiffusersDoes() {
+        assertThat(GenerationRequest.denoisingSteps(50, 0.8)).isEqualTo(40);
+        assertThat(GenerationRequest.denoisingSteps(1, 0.5)).isZero();
+        assertThat(GenerationRequest.denoisingSteps(1, 1.0)).isEqualTo(1);
+        assertThat(GenerationRequest.denoisingSteps(200, Double.MIN_VALUE)).isZero();
+    }
+
+    @Test
     void reportsEveryBrokenRuleAtOnce() {
         GenerationRequest.Builder builder = GenerationRequest.builder()
                 .prompt(" ")

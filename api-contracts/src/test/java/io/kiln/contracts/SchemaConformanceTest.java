@@ -158,6 +158,32 @@ class SchemaConformanceTest {
         assertThat(REQUEST_SCHEMA.errors(json)).isNotEmpty();
     }
 
+    /**
+     * Rules JSON Schema cannot state, so only the Java validation checks them: each row is a document the schema
+     * accepts and the parser rejects, naming the field. docs/CONTRACTS.md lists the same rules.
+     */
+    static Stream<Arguments> javaOnlyRules() {
+        return Stream.of(
+                // a product of two fields: ⌊num_inference_steps × strength⌋ ≥ 1
+                Arguments.of(
+                        "img2img whose strength runs no step",
+                        "strength",
+                        "{\"prompt\": \"a\", \"mode\": \"img2img\", \"init_image\": \"s3://kiln-in/fox.png\", "
+                                + "\"num_inference_steps\": 1, \"strength\": 0.5}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("javaOnlyRules")
+    void onlyTheParserChecksRulesTheSchemaCannotState(String description, String field, String json) {
+        assertThat(REQUEST_SCHEMA.errors(json))
+                .as("the schema cannot express it")
+                .isEmpty();
+        assertThat(RequestParser.parse(json))
+                .isInstanceOfSatisfying(ParseResult.Invalid.class, invalid -> assertThat(invalid.violations())
+                        .extracting(Violation::field)
+                        .containsExactly(field));
+    }
+
     static Stream<Arguments> badEvents() {
         String progress = "'type': 'io.kiln.job.progress', 'data': {'step': 1, 'total': 2}";
         return Stream.of(

@@ -39,6 +39,7 @@ enum ConfigKey {
     RETRY_STORAGE_INITIAL_BACKOFF("retry.storage-initial-backoff"),
     RETRY_STORAGE_MAX_BACKOFF("retry.storage-max-backoff"),
     RETRY_STORAGE_GIVE_UP_AFTER("retry.storage-give-up-after"),
+    RETRY_BROKER_GIVE_UP_AFTER("retry.broker-give-up-after"),
     SHUTDOWN_GRACE("shutdown.grace"),
     HTTP_HOST("http.host"),
     HTTP_PORT("http.port");

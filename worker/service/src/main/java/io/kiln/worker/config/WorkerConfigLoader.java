@@ -4,6 +4,7 @@ import static io.kiln.worker.config.ConfigKey.BATCH_MAX_DELAY;
 import static io.kiln.worker.config.ConfigKey.BATCH_MAX_IMAGES;
 import static io.kiln.worker.config.ConfigKey.HTTP_HOST;
 import static io.kiln.worker.config.ConfigKey.HTTP_PORT;
+import static io.kiln.worker.config.ConfigKey.RETRY_BROKER_GIVE_UP_AFTER;
 import static io.kiln.worker.config.ConfigKey.RETRY_DELAYS;
 import static io.kiln.worker.config.ConfigKey.RETRY_STORAGE_GIVE_UP_AFTER;
 import static io.kiln.worker.config.ConfigKey.RETRY_STORAGE_INITIAL_BACKOFF;
@@ -119,7 +120,10 @@ public final class WorkerConfigLoader {
         }
         Duration giveUpAfter = values.parsed(
                 RETRY_STORAGE_GIVE_UP_AFTER, defaults.storageGiveUpAfter(), Parsers.duration(Duration.ZERO));
-        return () -> new RetrySettings(delays, initial.orElseThrow(), max.orElseThrow(), giveUpAfter);
+        Duration brokerGiveUpAfter = values.parsed(
+                RETRY_BROKER_GIVE_UP_AFTER, defaults.brokerGiveUpAfter(), Parsers.duration(Duration.ofSeconds(1)));
+        return () ->
+                new RetrySettings(delays, initial.orElseThrow(), max.orElseThrow(), giveUpAfter, brokerGiveUpAfter);
     }
 
     private static Supplier<ShutdownSettings> shutdown(ConfigValues values) {

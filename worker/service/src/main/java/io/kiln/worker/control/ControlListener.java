@@ -28,11 +28,16 @@ import tools.jackson.core.JacksonException;
  *
  * <p>A topic with a retention deletes its old commands, and the listener forgets them at the same age, so a worker
  * that has run for months knows the same cancels as one started today, and its set stops growing.
+ *
+ * <p>A worker that stops reading misses cancels, so the listener never stops on its own: a record that is no cancel
+ * command is skipped, a broker hiccup is waited out, and any other failure restarts the reading from the topic's
+ * beginning after a doubling backoff. {@link #healthy} says whether it is reading, for the worker's readiness.
  */
 public final class ControlListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlListener.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration LONGEST_RESTART_BACKOFF = Duration.ofSeconds(30);
     private static final Duration FORGET_EVERY = Duration.ofMinutes(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -43,6 +48,8 @@ public final class ControlListener implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
     private Instant nextForget = Instant.MIN;
+    private volatile boolean reading = true;
+    private volatile boolean closing;
 
     /**
      * @param retention how long the topic keeps a command (its {@code retention.ms}); empty when it keeps them
@@ -67,22 +74,51 @@ public final class ControlListener implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether the listener is reading the topic, rather than waiting to restart after a failure. */
+    public boolean healthy() {
+        return reading && thread.isAlive();
+    }
+
     /** Waits until the commands written before the start are read, so that no job starts before its cancel is seen. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void run() {
+        Duration backoff = RETRY;
         try {
-            List<TopicPartition> partitions = WholeTopic.assignFromStart(consumer, topic);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (!Thread.currentThread().isInterrupted()) {
-                readMore(end);
+            while (!closing) {
+                try {
+                    List<TopicPartition> partitions = WholeTopic.assignFromStart(consumer, topic);
+                    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                    reading = true;
+                    backoff = RETRY;
+                    while (!closing) {
+                        readMore(end);
+                    }
+                } catch (WakeupException e) {
+                    // close() asked the thread to stop
+                } catch (RuntimeException e) {
+                    reading = false;
+                    log.error("reading {} failed; reading it again from its start in {}", topic, backoff, e);
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(LONGEST_RESTART_BACKOFF) < 0
+                            ? backoff.multipliedBy(2)
+                            : LONGEST_RESTART_BACKOFF;
+                }
             }
-        } catch (WakeupException e) {
-            // close() asked the thread to stop
         } finally {
+            reading = false;
+            Thread.interrupted(); // close()'s interrupt is handled: the consumer's close would fail on it
             consumer.close();
+        }
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            // close() asked the thread to stop; closing is set
         }
     }
 
@@ -90,7 +126,12 @@ public final class ControlListener implements AutoCloseable {
     private void readMore(Map<TopicPartition, Long> end) {
         try {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                apply(record);
+                try {
+                    apply(record);
+                } catch (RuntimeException e) {
+                    // one record's fault: reading again from the start would only meet it again
+                    log.error("control record {}-{}@{} ignored", topic, record.partition(), record.offset(), e);
+                }
             }
             boolean catchingUp = caughtUp.getCount() > 0;
             if (catchingUp && !reached(end)) {
@@ -105,11 +146,7 @@ public final class ControlListener implements AutoCloseable {
             throw e;
         } catch (KafkaException e) {
             log.warn("reading {} failed; trying again in {}: {}", topic, RETRY, e.toString());
-            try {
-                Thread.sleep(RETRY);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            sleep(RETRY);
         }
     }
 
@@ -139,12 +176,18 @@ public final class ControlListener implements AutoCloseable {
             cancellations.withdraw(jobId);
             return;
         }
+        CancelCommand command;
         try {
-            CancelCommand command = JsonCodec.readCancel(record.value());
-            cancellations.cancel(jobId, command.reason(), Instant.ofEpochMilli(record.timestamp()));
+            command = JsonCodec.readCancel(record.value());
         } catch (JacksonException e) {
             log.warn("control record for job {} is not a cancel command; ignored: {}", jobId, e.getOriginalMessage());
+            return;
         }
+        if (command == null) {
+            log.warn("control record for job {} is JSON null, not a cancel command; ignored", jobId);
+            return;
+        }
+        cancellations.cancel(jobId, command.reason(), Instant.ofEpochMilli(record.timestamp()));
     }
 
     @Override
@@ -153,7 +196,9 @@ public final class ControlListener implements AutoCloseable {
             consumer.close();
             return;
         }
+        closing = true;
         consumer.wakeup();
+        thread.interrupt();
         try {
             thread.join();
         } catch (InterruptedException e) {

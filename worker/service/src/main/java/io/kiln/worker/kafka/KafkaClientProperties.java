@@ -57,6 +57,9 @@ public final class KafkaClientProperties {
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         // a worker killed inside a transaction holds back read_committed readers until it times out; ours take ms
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        // a commit waiting for an absent broker is one attempt of the worker's own retry (retry.broker-give-up-after),
+        // which may check its bound only between attempts: the default of 60 s would be the whole bound
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         return withOverrides(p, ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
     }
 

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * owner {@linkplain #restore restores} the list and {@linkplain #take skips} those records instead of publishing
  * their outcome a second time.
  *
+ * <p>The metadata is bounded (below the broker's {@code offset.metadata.max.bytes}), so the ledger takes no record
+ * whose listing could not fit: were the record and every one tracked above the partition's unfinished head to
+ * finish before the head, their list must still fit ({@link #hasRoomFor}). The head's position only rises, which
+ * only shortens the list, so a record taken is always listed when it finishes: no completion is ever dropped.
+ *
  * <p>Pure logic. Not thread safe: the consumer's poll thread owns it, as it owns the consumer.
  */
 public final class OffsetLedger {
@@ -40,9 +45,39 @@ public final class OffsetLedger {
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
 
     /**
+     * Whether the record at {@code offset} may be taken now: were it and every record tracked above the partition's
+     * unfinished head to finish first, the commit's metadata could still list them all. When not, the consumer stops
+     * taking from the partition until its head finishes.
+     */
+    public boolean hasRoomFor(TopicPartition partition, long offset) {
+        Partition known = partitions.get(partition);
+        if (known == null || known.settled.contains(offset)) {
+            return true; // a record an earlier owner settled is listed already
+        }
+        // the record becomes the head itself when nothing earlier is unfinished
+        long head = known.unfinished.isEmpty() ? offset : known.unfinished.first();
+        int length = METADATA_PREFIX.length();
+        int entries = 0;
+        for (long settled : known.settled.tailSet(head, false)) {
+            length += digits(settled - head);
+            entries++;
+        }
+        for (long unfinished : known.unfinished.tailSet(head, false)) {
+            length += digits(unfinished - head);
+            entries++;
+        }
+        if (offset != head) {
+            length += digits(offset - head);
+            entries++;
+        }
+        return length + Math.max(0, entries - 1) <= MAX_METADATA_CHARS;
+    }
+
+    /**
      * Records that the consumer took the record at {@code offset}.
      *
      * @throws IllegalArgumentException if the offset is negative or not above the last one tracked for the partition
+     * @throws IllegalStateException if the commit metadata has no room for it (see {@link #hasRoomFor})
      */
     public void track(TopicPartition partition, long offset) {
         requireNonNull(partition, "partition");
@@ -53,6 +88,10 @@ public final class OffsetLedger {
         if (offset <= known.highestTracked) {
             throw new IllegalArgumentException(
                     "offsets of " + partition + " must increase: " + offset + " tracked after " + known.highestTracked);
+        }
+        if (!hasRoomFor(partition, offset)) {
+            throw new IllegalStateException("the commit metadata of " + partition + " has no room to list " + offset
+                    + " as settled ahead of " + known.position());
         }
         known.unfinished.add(offset);
         known.highestTracked = offset;
@@ -139,21 +178,24 @@ public final class OffsetLedger {
         revoked.forEach(partitions::remove);
     }
 
-    /** The settled offsets as distances from the position, lowest first, as many as fit the broker's limit. */
+    /** The settled offsets as distances from the position, lowest first; {@link #track} made sure they fit. */
     private static String encode(TopicPartition partition, long position, SortedSet<Long> settled) {
         StringBuilder metadata = new StringBuilder(METADATA_PREFIX);
         String separator = "";
         for (long offset : settled) {
-            String entry = separator + (offset - position);
-            if (metadata.length() + entry.length() > MAX_METADATA_CHARS) {
-                // the rest may be redone after a rebalance; a warning, since that is a duplicate outcome
-                log.warn("{} has more records settled ahead of {} than commit metadata holds", partition, position);
-                break;
-            }
-            metadata.append(entry);
+            metadata.append(separator).append(offset - position);
             separator = ",";
         }
+        if (metadata.length() > MAX_METADATA_CHARS) {
+            // dropping entries would let the next owner redo those jobs; track() keeps this from happening
+            throw new IllegalStateException(
+                    partition + ": the records settled ahead of " + position + " overflow the commit metadata");
+        }
         return metadata.toString();
+    }
+
+    private static int digits(long distance) {
+        return Long.toString(distance).length();
     }
 
     /** The settled offsets in commit metadata this ledger wrote; none for any other metadata. */

@@ -20,7 +20,10 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes job outcomes and commits the consumed offsets they settle in one Kafka transaction: the terminal event,
@@ -31,9 +34,20 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * <p>A job's {@code started} and {@code progress} events, sent on the {@link LiveEvents} producer, are acknowledged
  * before its terminal event is sent, so they cannot overtake it.
  *
+ * <p>The broker away is waited out in place, up to a point in time the caller gives: a commit that timed out is
+ * retried, since it may have reached the broker and only the same commit may follow it (as
+ * {@link KafkaProducer#commitTransaction} documents), and an abort likewise. Any other failure aborts the
+ * transaction, which the caller then publishes again: among them {@link InvalidProducerEpochException}, which is how a
+ * transaction the coordinator aborted on its own (it outlived {@code transaction.timeout.ms} during the outage)
+ * surfaces.
+ *
  * <p>Used by the poll thread only, since the commit needs the consumer's group metadata.
  */
 public final class OutcomePublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
+    /** How long a publication waits for the live events before it: a wait for the broker, like a commit's. */
+    private static final Duration LIVE_EVENTS_WAIT = Duration.ofSeconds(10);
+
     private final Producer<byte[], byte[]> producer;
     private final LiveEvents live;
     private final EventRecords events;
@@ -57,24 +71,39 @@ public final class OutcomePublisher implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Registers the transactional id with the broker, fencing off any earlier instance of this worker. */
-    public void initTransactions() {
-        producer.initTransactions();
+    /**
+     * Registers the transactional id with the broker, fencing off any earlier instance of this worker.
+     *
+     * @param giveUpAt until when a registration that timed out is tried again
+     */
+    public void initTransactions(Instant giveUpAt) {
+        while (true) {
+            try {
+                producer.initTransactions();
+                return;
+            } catch (TimeoutException e) {
+                giveUpAfter(giveUpAt, "registering the transactional id", e);
+            }
+        }
     }
 
     /**
      * Publishes every outcome's records and commits {@code offsets} for {@code group}, atomically.
      *
+     * @param giveUpAt until when a commit or an abort that timed out is tried again
      * @return what each outcome became, in order
-     * @throws KafkaException when the transaction failed and was aborted: nothing of it is visible, and the same
-     *     outcomes may be published again
+     * @throws KafkaException when the transaction failed and was aborted, or never began: nothing of it is visible,
+     *     and the same outcomes may be published again
      * @throws JobFailure a fatal one when the producer cannot go on: another instance of this worker fenced it off,
-     *     or it may not write, or it could not even abort
+     *     or it may not write, or a commit or an abort still timed out at {@code giveUpAt}
      */
     public List<Settled> publish(
-            List<JobOutcome> outcomes, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+            List<JobOutcome> outcomes,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group,
+            Instant giveUpAt) {
         // the live events go first, so that no reader sees a job's progress after its end
-        live.flush();
+        live.flush(LIVE_EVENTS_WAIT);
         producer.beginTransaction();
         try {
             Instant now = clock.instant();
@@ -82,27 +111,51 @@ public final class OutcomePublisher implements AutoCloseable {
             if (!offsets.isEmpty()) {
                 producer.sendOffsetsToTransaction(offsets, group);
             }
-            producer.commitTransaction();
+            commit(giveUpAt);
             return settled;
         } catch (ProducerFencedException
-                | InvalidProducerEpochException
                 | FencedInstanceIdException
                 | AuthorizationException
                 | UnsupportedVersionException e) {
             throw JobFailure.fatal("cannot publish outcomes any more: " + e.getMessage(), e);
         } catch (KafkaException e) {
-            abort(e);
+            abort(e, giveUpAt);
             throw e;
         }
     }
 
-    private void abort(KafkaException failure) {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException e) {
-            e.addSuppressed(failure);
-            throw JobFailure.fatal("cannot abort a failed transaction: " + e.getMessage(), e);
+    private void commit(Instant giveUpAt) {
+        while (true) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                giveUpAfter(giveUpAt, "committing a transaction", e);
+            }
         }
+    }
+
+    private void abort(KafkaException failure, Instant giveUpAt) {
+        while (true) {
+            try {
+                producer.abortTransaction();
+                return;
+            } catch (TimeoutException e) {
+                giveUpAfter(giveUpAt, "aborting a failed transaction", e);
+            } catch (KafkaException | IllegalStateException e) {
+                e.addSuppressed(failure);
+                throw JobFailure.fatal("cannot abort a failed transaction: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Returns to try {@code what} again, or throws the fatal failure once {@code giveUpAt} has come. */
+    private void giveUpAfter(Instant giveUpAt, String what, TimeoutException timedOut) {
+        if (!clock.instant().isBefore(giveUpAt)) {
+            throw JobFailure.fatal(
+                    "the broker did not answer in time: " + what + " still timed out at " + giveUpAt, timedOut);
+        }
+        log.warn("{} timed out; trying it again: {}", what, timedOut.getMessage());
     }
 
     private Settled send(JobOutcome outcome, Instant now) {

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Before a job starts it is checked, and settled without computing when it is cancelled, past its deadline, or
  * already done (its manifest is in S3: a redelivery after a crash). A job whose own input is bad (an unreadable init
  * image) fails alone; its batch-mates run. A job cancelled while its batch runs ends {@code cancelled} at the next
- * step, and its images are dropped when the batch ends; a batch whose jobs were all cancelled stops.
+ * step, and its images are dropped when the batch ends; a batch whose jobs were all cancelled stops. A job whose
+ * partition was given away meanwhile ({@link Tenure}) is dropped the same way, without an outcome: the partition's
+ * next owner runs and settles it.
  */
 final class BatchEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchEngine.class);
@@ -178,6 +180,9 @@ final class BatchEngine implements AutoCloseable {
      */
     private Optional<Prepared> prepare(PendingJob job, Instant now) {
         JobSpec spec = job.spec();
+        if (!job.tenure().held()) {
+            return Optional.empty(); // the partition's next owner runs it
+        }
         try {
             Optional<ResultManifest> done = priorResult(job);
             if (done.isPresent()) {
@@ -280,7 +285,7 @@ final class BatchEngine implements AutoCloseable {
         for (int i = 0; i < jobs.size(); i++) {
             Prepared p = jobs.get(i);
             Ran ran = results.get(i);
-            if (cancelledEarly.contains(p)) {
+            if (cancelledEarly.contains(p) || !p.job.tenure().held()) {
                 continue;
             }
             if (ran == Ran.STOPPED || cancellations.isCancelled(p.job.spec().jobId())) {
@@ -389,14 +394,22 @@ final class BatchEngine implements AutoCloseable {
             }
         }
 
-        /** Ends the jobs cancelled since the last step now, rather than when the whole batch is done. */
+        /**
+         * Ends the jobs cancelled since the last step now, rather than when the whole batch is done, and drops those
+         * whose partition was given away, which their next owner settles.
+         */
         private void endCancelled() {
             for (var it = running.iterator(); it.hasNext(); ) {
                 Prepared p = it.next();
-                if (cancellations.isCancelled(p.job.spec().jobId())) {
+                boolean givenAway = !p.job.tenure().held();
+                if (givenAway || cancellations.isCancelled(p.job.spec().jobId())) {
                     it.remove();
                     cancelledEarly.add(p);
-                    cancelled(p);
+                    if (givenAway) {
+                        live.forget(p.job.spec().jobId());
+                    } else {
+                        cancelled(p);
+                    }
                 }
             }
         }

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * Stores a job's images while the engine denoises the next batch: encodes each PNG (with its generation parameters),
  * uploads them, writes the job's manifest last, and reports {@code succeeded} with presigned URLs. Each job, and each
  * of its images, runs on a virtual thread of its own; a batch's outcomes are reported together.
+ *
+ * <p>A job whose partition this worker gave away ({@link Tenure}) is stored no further, and gets no outcome: its next
+ * owner stores the same keys and announces them, and a late upload from here would replace the announced bytes.
  */
 final class OutputStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputStage.class);
@@ -78,13 +81,19 @@ final class OutputStage implements AutoCloseable {
         });
     }
 
-    /** The job's outcome once its images are stored, or a failure's; empty after a fatal failure. */
+    /**
+     * The job's outcome once its images are stored, or a failure's; empty after a fatal failure, or when the job's
+     * partition was given away meanwhile.
+     */
     private Optional<JobOutcome> outcomeOf(Finished finished, int batchImages) {
         PendingJob job = finished.job();
         String jobId = job.spec().jobId();
-        try {
-            return Optional.of(storeNow(finished, batchImages));
+        try (var storing = job.tenure().storing()) {
+            return storeNow(finished, batchImages);
         } catch (JobFailure failure) {
+            if (!job.tenure().held()) {
+                return Optional.empty(); // interrupted because the partition was given away
+            }
             return switch (failure.kind()) {
                 case RETRIABLE -> Optional.of(new JobOutcome.Retry(job.record(), jobId, failure));
                 case TERMINAL -> Optional.of(new JobOutcome.Rejected(job.record(), Optional.of(jobId), failure));
@@ -94,6 +103,9 @@ final class OutputStage implements AutoCloseable {
                 }
             };
         } catch (RuntimeException e) {
+            if (!job.tenure().held()) {
+                return Optional.empty();
+            }
             log.error("storing job {} failed", jobId, e);
             return Optional.of(new JobOutcome.Retry(
                     job.record(),
@@ -102,7 +114,7 @@ final class OutputStage implements AutoCloseable {
         }
     }
 
-    private JobOutcome storeNow(Finished finished, int batchImages) {
+    private Optional<JobOutcome> storeNow(Finished finished, int batchImages) {
         PendingJob job = finished.job();
         JobResult result = finished.result();
         BatchTimes times = finished.times();
@@ -114,6 +126,9 @@ final class OutputStage implements AutoCloseable {
                         image.image(),
                         finished.generation().parameters(image.seed(), identity.model(), identity.modelHash())));
         Instant uploadStart = clock.instant();
+        if (!job.tenure().held()) {
+            return Optional.empty();
+        }
         List<Integer> indices = IntStream.range(0, pngs.size()).boxed().toList();
         List<StoredImage> stored = inParallel(indices, i -> {
             GeneratedImage image = result.images().get(i);
@@ -133,9 +148,13 @@ final class OutputStage implements AutoCloseable {
                 times.denoise().toMillis(),
                 times.decode().plus(Duration.between(encodeStart, uploadStart)).toMillis(),
                 Duration.between(uploadStart, clock.instant()).toMillis());
+        if (!job.tenure().held()) {
+            return Optional.empty();
+        }
         store.putManifest(new ResultManifest(jobId, stored, batchImages, timings, clock.instant(), identity.worker()));
         var images = stored.stream().map(s -> store.presign(s, urlExpiry)).toList();
-        return new JobOutcome.Ended(job.record(), jobId, new JobEvent.Succeeded(images, timings, batchImages));
+        return Optional.of(
+                new JobOutcome.Ended(job.record(), jobId, new JobEvent.Succeeded(images, timings, batchImages)));
     }
 
     /** Applies {@code work} to every item on its own virtual thread; results in order, the first failure rethrown. */

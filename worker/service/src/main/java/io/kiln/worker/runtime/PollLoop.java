@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,12 +39,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It never blocks on a batch: {@code poll()} keeps running, and so keeps the member in its group, however long
  * the engine takes. Once a batch is running and the next one is already waiting, the assigned partitions are paused
- * so that the worker holds no more jobs than it can start soon; the rest stay with the group for other workers.
+ * so that the worker holds no more jobs than it can start soon; the rest stay with the group for other workers. A
+ * partition is paused too while its commit could list no more records settled ahead of an unfinished one.
  */
 final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
     private static final Duration LONGEST_POLL = Duration.ofMillis(500);
     private static final Duration PUBLISH_BACKOFF = Duration.ofMillis(200);
+    /** How long one attempt to read newly assigned partitions' commits may hold up the loop. */
+    private static final Duration RESTORE_WAIT = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -58,6 +62,7 @@ final class PollLoop implements Runnable {
     private final WorkerMetrics metrics;
     private final Duration grace;
     private final Clock clock;
+    private final BrokerOutage outage;
 
     private final OffsetLedger ledger = new OffsetLedger();
     /** Records taken and not yet settled, so that a late outcome for a partition given away is dropped. */
@@ -66,10 +71,27 @@ final class PollLoop implements Runnable {
     private final List<JobOutcome> unpublished = new ArrayList<>();
     /** Retry partitions waiting for their next record's not-before time. */
     private final Map<TopicPartition, Instant> resting = new HashMap<>();
+    /**
+     * Partitions whose commit metadata could not list one more record settled ahead of their unfinished head, with
+     * the offset each stopped at: paused until the head finishes.
+     */
+    private final Map<TopicPartition, Long> full = new HashMap<>();
+    /** This worker's ownership of each assigned partition, which the jobs taken there carry. */
+    private final Map<TopicPartition, Tenure> tenures = new HashMap<>();
+    /** Newly assigned partitions, paused until the ledger has their previous owner's commit. */
+    private final Set<TopicPartition> restoring = new HashSet<>();
 
+    /** Read by HTTP threads for readiness: {@link #assignedOnce} and nothing {@link #restoring}. */
     private final AtomicBoolean joined = new AtomicBoolean();
+
+    private boolean assignedOnce;
     private volatile boolean stopping;
     private Instant publishNotBefore = Instant.MIN;
+    /**
+     * The end of the shutdown's grace period, once stopping: the revocation that leaving the group runs waits no
+     * longer, so that a stop takes one grace period in all.
+     */
+    private Instant stopBy = Instant.MAX;
 
     PollLoop(
             Consumer<byte[], byte[]> consumer,
@@ -84,6 +106,7 @@ final class PollLoop implements Runnable {
             Outcomes outcomes,
             WorkerMetrics metrics,
             Duration grace,
+            Duration brokerGiveUpAfter,
             Clock clock) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
@@ -100,10 +123,14 @@ final class PollLoop implements Runnable {
         this.metrics = metrics;
         this.grace = grace;
         this.clock = clock;
+        this.outage = new BrokerOutage(brokerGiveUpAfter, clock);
         outcomes.wakeWith(consumer::wakeup);
     }
 
-    /** Whether the consumer has joined its group and received an assignment, even an empty one. */
+    /**
+     * Whether the consumer has joined its group and received an assignment, even an empty one, and has read the
+     * commits of the partitions assigned.
+     */
     boolean joined() {
         return joined.get();
     }
@@ -124,6 +151,7 @@ final class PollLoop implements Runnable {
         consumer.subscribe(topics, new Rebalance());
         try {
             while (!stopping && outcomes.fatal().isEmpty()) {
+                restore();
                 List<JobOutcome> rejected = take(poll(timeout()));
                 rejected.addAll(outcomes.drain());
                 settle(rejected);
@@ -139,9 +167,18 @@ final class PollLoop implements Runnable {
             outcomes.fatal(JobFailure.fatal("the poll loop failed: " + e, e));
         } finally {
             engine.abandon();
-            // leave the group now, even with static membership, so the partitions move at once
-            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            leaveGroup();
             outcomes.fatal().ifPresent(f -> log.error("the worker stops: {}", f.getMessage(), f));
+        }
+    }
+
+    /** Leaves the group now, even with static membership, so that the partitions move at once. */
+    private void leaveGroup() {
+        try {
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        } catch (RuntimeException e) {
+            // the revocation it runs may fail to publish; the group's session timeout then moves the partitions
+            log.warn("leaving the group failed: {}", e.toString());
         }
     }
 
@@ -151,6 +188,58 @@ final class PollLoop implements Runnable {
         } catch (WakeupException e) {
             return ConsumerRecords.empty();
         }
+    }
+
+    /**
+     * Starts the ledger of each newly assigned partition from its commit: the offset, and the records the previous
+     * owner settled above it, which this worker must skip. Done here rather than in the rebalance callback, where a
+     * wakeup (every reported outcome sends one) or a broker timeout would escape from {@code poll()} after the
+     * assignment took effect, and the callback, retried, would no longer see the partitions as new. Until restored,
+     * the partitions stay paused.
+     */
+    private void restore() {
+        if (restoring.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> partitions = Set.copyOf(restoring);
+        Map<TopicPartition, OffsetAndMetadata> commits;
+        try {
+            commits = consumer.committed(partitions, RESTORE_WAIT);
+        } catch (WakeupException e) {
+            return; // an outcome woke the loop: it is published first, and the restore tried again on the next turn
+        } catch (KafkaException e) {
+            log.warn("could not read the commits of {}; trying again: {}", partitions, e.toString());
+            metrics.brokerRetry();
+            brokerFailed(e);
+            return;
+        }
+        outage.recovered();
+        commits.forEach((partition, committed) -> {
+            if (committed != null) {
+                ledger.restore(partition, committed);
+            }
+        });
+        recordEnds(partitions);
+        restoring.removeAll(partitions);
+        updateJoined();
+        log.info("restored {} from their commits", partitions);
+    }
+
+    /** Where the partitions end now: earlier owners can have taken no record beyond. */
+    private void recordEnds(Collection<TopicPartition> partitions) {
+        try {
+            priorRuns.assigned(consumer.endOffsets(partitions));
+        } catch (KafkaException e) {
+            // a wakeup too: the ends only spare S3 reads, so they are not worth holding the partitions up for
+            log.warn(
+                    "could not read where {} end; every job there is looked up in S3 first: {}",
+                    partitions,
+                    e.toString());
+        }
+    }
+
+    private void updateJoined() {
+        joined.set(assignedOnce && restoring.isEmpty());
     }
 
     /** Until the next thing the loop must do without being woken: a batch falls due, or a retry's rest ends. */
@@ -190,6 +279,15 @@ final class PollLoop implements Runnable {
                 deferred.add(partition);
                 continue;
             }
+            if (!ledger.hasRoomFor(partition, record.offset())) {
+                // listing one more record settled ahead of the head would overflow the commit: wait for the head
+                consumer.seek(partition, record.offset());
+                consumer.pause(List.of(partition));
+                full.put(partition, record.offset());
+                deferred.add(partition);
+                log.info("paused {} at {} until its unfinished head settles", partition, record.offset());
+                continue;
+            }
             if (!ledger.take(partition, record.offset())) {
                 log.info("skipped {}: settled by the partition's previous owner", record.coordinates());
                 continue;
@@ -199,7 +297,8 @@ final class PollLoop implements Runnable {
             switch (intake.read(record)) {
                 case RequestIntake.Accepted accepted -> {
                     var spec = accepted.spec();
-                    batcher.add(new PendingJob(record, spec, priorRuns.lookUp(record, spec.jobId())), now);
+                    var priorResult = priorRuns.lookUp(record, spec.jobId());
+                    batcher.add(new PendingJob(record, spec, priorResult, tenures.get(partition)), now);
                 }
                 case RequestIntake.Rejected rejected -> rejections.add(rejected.outcome());
             }
@@ -224,7 +323,8 @@ final class PollLoop implements Runnable {
             return;
         }
         try {
-            var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata());
+            var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata(), outage.giveUpAt());
+            outage.recovered();
             ledger.markCommitted(offsets);
             settled.forEach(this::count);
             unpublished.clear();
@@ -235,6 +335,16 @@ final class PollLoop implements Runnable {
             log.warn("publishing {} outcomes failed; trying again: {}", unpublished.size(), e.toString());
             metrics.brokerRetry();
             publishNotBefore = clock.instant().plus(PUBLISH_BACKOFF);
+            brokerFailed(e);
+        }
+    }
+
+    /** Counts a broker failure toward the outage the worker waits out, and stops the worker past it. */
+    private void brokerFailed(KafkaException e) {
+        try {
+            outage.failed(e);
+        } catch (JobFailure fatal) {
+            outcomes.fatal(fatal);
         }
     }
 
@@ -270,10 +380,13 @@ final class PollLoop implements Runnable {
     private void throttle() {
         Instant now = clock.instant();
         resting.values().removeIf(now::isAfter);
+        full.entrySet().removeIf(stopped -> ledger.hasRoomFor(stopped.getKey(), stopped.getValue()));
         boolean enough = !canRun() && batcher.waitingImages() >= maxBatchImages;
         Set<TopicPartition> assigned = consumer.assignment();
         Set<TopicPartition> paused = new HashSet<>(enough ? assigned : Set.of());
         paused.addAll(resting.keySet());
+        paused.addAll(restoring);
+        paused.addAll(full.keySet());
         Set<TopicPartition> running = new HashSet<>(assigned);
         running.removeAll(paused);
         consumer.pause(paused);
@@ -284,6 +397,7 @@ final class PollLoop implements Runnable {
     private void drain() throws InterruptedException {
         consumer.pause(consumer.assignment());
         Instant deadline = clock.instant().plus(grace);
+        stopBy = deadline;
         List<PendingJob> waiting = batcher.removeIf(job -> true);
         waiting.forEach(job -> unsettled.remove(Taken.of(job.record())));
         while ((!engine.isIdle() || output.inFlight() > 0) && clock.instant().isBefore(deadline)) {
@@ -311,22 +425,20 @@ final class PollLoop implements Runnable {
 
     /**
      * Partitions moving between workers. Revoked partitions: their waiting jobs are dropped (the next owner takes
-     * them), their running jobs get the grace period to finish and be committed; then they are forgotten. Lost
-     * partitions (the member was expelled) are forgotten at once: another worker may own them already.
+     * them), their running jobs get the grace period to finish and be committed; then they are forgotten, and jobs
+     * still running there end their {@link Tenure}: the engine drops them at its next step and nothing more of theirs
+     * is stored. Lost partitions (the member was expelled) are forgotten at once: another worker may own them
+     * already.
      */
     private final class Rebalance implements ConsumerRebalanceListener {
+        /** Pauses the new partitions until {@link #restore} has read their commits; nothing here may block. */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                // the previous owner's commit says which later records it already settled
-                consumer.committed(Set.copyOf(partitions)).forEach((partition, committed) -> {
-                    if (committed != null) {
-                        ledger.restore(partition, committed);
-                    }
-                });
-                recordEnds(partitions);
-            }
-            joined.set(true);
+            partitions.forEach(partition -> tenures.put(partition, new Tenure(partition)));
+            restoring.addAll(partitions);
+            consumer.pause(partitions);
+            assignedOnce = true;
+            updateJoined();
             log.info("assigned {}", partitions);
         }
 
@@ -338,7 +450,7 @@ final class PollLoop implements Runnable {
             Set<TopicPartition> revoked = Set.copyOf(partitions);
             batcher.removeIf(job -> revoked.contains(job.record().partition()))
                     .forEach(job -> unsettled.remove(Taken.of(job.record())));
-            Instant deadline = clock.instant().plus(grace);
+            Instant deadline = min(clock.instant().plus(grace), stopBy);
             try {
                 while (runningIn(revoked) && clock.instant().isBefore(deadline)) {
                     settle(outcomes.drain(Duration.ofMillis(100)));
@@ -359,27 +471,20 @@ final class PollLoop implements Runnable {
             log.warn("lost {}; their jobs are redelivered to other workers", partitions);
         }
 
-        /** Where the partitions end now: earlier owners can have taken no record beyond. */
-        private void recordEnds(Collection<TopicPartition> partitions) {
-            try {
-                priorRuns.assigned(consumer.endOffsets(partitions));
-            } catch (KafkaException e) {
-                log.warn(
-                        "could not read where {} end; every job there is looked up in S3 first: {}",
-                        partitions,
-                        e.toString());
-            }
-        }
-
         private boolean runningIn(Set<TopicPartition> partitions) {
             return unsettled.stream().anyMatch(taken -> partitions.contains(taken.partition()));
         }
 
+        /** Gives the partitions' running jobs up to their next owner and drops all state of them. */
         private void forget(Set<TopicPartition> partitions) {
+            partitions.stream().map(tenures::remove).filter(Objects::nonNull).forEach(Tenure::end);
             ledger.forget(partitions);
             priorRuns.forget(partitions);
             unsettled.removeIf(taken -> partitions.contains(taken.partition()));
             resting.keySet().removeAll(partitions);
+            restoring.removeAll(partitions);
+            updateJoined();
+            full.keySet().removeAll(partitions);
             unpublished.removeIf(outcome -> partitions.contains(outcome.record().partition()));
         }
     }

@@ -19,12 +19,19 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a request record into a job this worker can run, or rejects it: unreadable or invalid JSON, a model this
  * worker does not serve, settings the model cannot honour. Rejected records go to the dead-letter topic unchanged.
+ *
+ * <p>Nothing one record holds can make {@link #read} throw: a rejection names the field at fault, and whatever else
+ * goes wrong reading it is that job's terminal failure.
  */
 final class RequestIntake {
+    private static final Logger log = LoggerFactory.getLogger(RequestIntake.class);
+
     private final String modelName;
     private final SchedulerConfig schedule;
     private final JobResolver resolver;
@@ -54,8 +61,18 @@ final class RequestIntake {
                 case ParseResult.Valid valid -> resolve(record, withIdentity(valid.request(), record));
             };
         } catch (IllegalArgumentException unusable) {
-            // whatever one record makes the resolution refuse is that job's failure, never the poll loop's
-            return reject(record, record.declaredJobId(), ErrorCode.INVALID_REQUEST, unusable.getMessage());
+            // a rule of the engine the contract does not state yet: the request's fault, named as well as we can
+            log.warn("{}: the contract accepted a request the engine refuses", record.coordinates(), unusable);
+            return reject(record, record.declaredJobId(), ErrorCode.INVALID_REQUEST, "$: " + unusable.getMessage());
+        } catch (RuntimeException bug) {
+            // whatever one record makes the intake throw is that job's failure, never the poll loop's: a fatal
+            // failure here would leave the record uncommitted and stop each next owner of its partition in turn
+            log.error("{}: reading the request failed", record.coordinates(), bug);
+            return reject(
+                    record,
+                    record.declaredJobId(),
+                    ErrorCode.INTERNAL,
+                    "$: the worker cannot read this request: " + bug);
         }
     }
 

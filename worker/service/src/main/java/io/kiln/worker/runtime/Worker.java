@@ -29,9 +29,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,7 @@ public final class Worker implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthServer health;
     private volatile boolean modelLoaded;
+    private volatile ControlListener control;
     private PollLoop loop;
     private Thread pollThread;
 
@@ -67,9 +71,18 @@ public final class Worker implements AutoCloseable {
      * @throws InterruptedException when interrupted while starting
      */
     public static Worker start(WorkerConfig config) throws IOException, InterruptedException {
+        return start(config, KafkaConsumer::new);
+    }
+
+    /**
+     * Starts a worker whose job consumer {@code jobConsumers} makes from its properties: the real one, or, in a test,
+     * one that times a fault the broker cannot be made to produce (a wakeup inside a rebalance callback).
+     */
+    static Worker start(WorkerConfig config, Function<Map<String, Object>, Consumer<byte[], byte[]>> jobConsumers)
+            throws IOException, InterruptedException {
         Worker worker = new Worker(config);
         try {
-            worker.startParts();
+            worker.startParts(jobConsumers);
             return worker;
         } catch (IOException | InterruptedException | RuntimeException e) {
             worker.closeResources();
@@ -77,7 +90,8 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void startParts() throws IOException, InterruptedException {
+    private void startParts(Function<Map<String, Object>, Consumer<byte[], byte[]>> jobConsumers)
+            throws IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
         var metrics = new WorkerMetrics(registry);
         var kafka = new KafkaClientProperties(config.kafka(), config.workerId());
@@ -96,7 +110,7 @@ public final class Worker implements AutoCloseable {
         var provisioned =
                 TopicProvisioner.ensure(kafka.admin(), topics, config.retry().retries());
         var cancellations = new Cancellations();
-        var control = new ControlListener(
+        control = new ControlListener(
                 kafka.controlConsumer(), topics.control(), provisioned.controlRetention(), cancellations, clock);
         resources.push(control);
         control.start();
@@ -128,7 +142,7 @@ public final class Worker implements AutoCloseable {
                 provisioned.partitions().get(topics.deadLetters()),
                 clock);
         resources.push(publisher);
-        publisher.initTransactions();
+        publisher.initTransactions(clock.instant().plus(config.retry().brokerGiveUpAfter()));
 
         // 4. the engine, the output stage and the poll thread
         var priorRuns = new PriorRuns(store::findManifest, metrics::manifestLookUp);
@@ -153,7 +167,7 @@ public final class Worker implements AutoCloseable {
             subscribed.add(topics.retryTopic(retry));
         }
         loop = new PollLoop(
-                new KafkaConsumer<>(kafka.jobConsumer()),
+                jobConsumers.apply(kafka.jobConsumer()),
                 subscribed,
                 publisher,
                 new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
@@ -165,6 +179,7 @@ public final class Worker implements AutoCloseable {
                 outcomes,
                 metrics,
                 config.shutdown().grace(),
+                config.retry().brokerGiveUpAfter(),
                 clock);
         pollThread = Thread.ofPlatform().name("kiln-poll").start(loop);
         log.info(
@@ -197,6 +212,10 @@ public final class Worker implements AutoCloseable {
         }
         if (pollThread != null && !pollThread.isAlive()) {
             unmet.add("stopped");
+        }
+        if (control != null && !control.healthy()) {
+            // a worker that reads no cancels would run jobs its users have cancelled
+            unmet.add("control topic not read");
         }
         return unmet;
     }

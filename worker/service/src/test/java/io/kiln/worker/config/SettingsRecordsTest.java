@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SettingsRecordsTest {
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     @Test
     void defaultTopicsNameRetryTopicsLikeTheContract() {
@@ -59,13 +60,21 @@ class SettingsRecordsTest {
         assertThatThrownBy(() -> new BatchingSettings(1, Duration.ofMillis(-1)))
                 .hasMessageStartingWith("maxBatchDelay: ");
         assertThatThrownBy(() -> new RetrySettings(
-                        List.of(Duration.ofSeconds(-1)), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO))
+                        List.of(Duration.ofSeconds(-1)),
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(1),
+                        Duration.ZERO,
+                        MINUTE))
                 .hasMessageStartingWith("delays[0]: ");
-        assertThatThrownBy(
-                        () -> new RetrySettings(List.of(), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> new RetrySettings(
+                        List.of(), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO, MINUTE))
                 .hasMessage("storageMaxBackoff: must be at least storageInitialBackoff (2s), was 1s");
-        assertThatThrownBy(() -> new RetrySettings(List.of(), Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(
+                        () -> new RetrySettings(List.of(), Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, MINUTE))
                 .hasMessageStartingWith("storageInitialBackoff: ");
+        assertThatThrownBy(() -> new RetrySettings(
+                        List.of(), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, Duration.ZERO))
+                .hasMessageStartingWith("brokerGiveUpAfter: ");
         assertThatThrownBy(() -> new ShutdownSettings(null)).hasMessage("grace: must not be null");
         assertThatThrownBy(() -> new HttpSettings("127.0.0.1", 65_536))
                 .hasMessage("port: must be from 0 to 65535, was 65536");
@@ -75,7 +84,8 @@ class SettingsRecordsTest {
     @Test
     void retrySettingsKeepAnImmutableCopyOfTheDelays() {
         List<Duration> delays = new java.util.ArrayList<>(List.of(Duration.ofSeconds(1)));
-        RetrySettings settings = new RetrySettings(delays, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO);
+        RetrySettings settings =
+                new RetrySettings(delays, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, MINUTE);
         delays.add(Duration.ofSeconds(2));
 
         assertThat(settings.retries()).isEqualTo(1);

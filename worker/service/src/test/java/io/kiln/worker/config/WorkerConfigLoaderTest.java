@@ -109,6 +109,7 @@ class WorkerConfigLoaderTest {
                 "retry.storage-initial-backoff=100ms",
                 "retry.storage-max-backoff=5s",
                 "retry.storage-give-up-after=1m",
+                "retry.broker-give-up-after=90s",
                 "shutdown.grace=2m",
                 "http.host=0.0.0.0",
                 "http.port=0");
@@ -136,7 +137,8 @@ class WorkerConfigLoaderTest {
                         List.of(Duration.ofSeconds(5), Duration.ofSeconds(30)),
                         Duration.ofMillis(100),
                         Duration.ofSeconds(5),
-                        Duration.ofMinutes(1)));
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(90)));
         assertThat(config.retry().retries()).isEqualTo(2);
         assertThat(config.shutdown().grace()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0));
@@ -189,6 +191,7 @@ class WorkerConfigLoaderTest {
                 "retry.delays=10s,,5m",
                 "retry.storage-initial-backoff=0s",
                 "retry.storage-max-backoff=100ms",
+                "retry.broker-give-up-after=500ms",
                 "shutdown.grace=PT-1S",
                 "model.path=" + dir.resolve("missing"),
                 "worker.id=gpu node");
@@ -216,10 +219,11 @@ class WorkerConfigLoaderTest {
                         "retry.delays: must be a comma-separated list of durations such as 10s,1m,5m (or none); item 2"
                                 + " must be a duration such as 200ms, 10s, 5m, 1h or PT10S, was '10s,,5m'",
                         "retry.storage-initial-backoff: must be at least 1ms, was '0s'",
+                        "retry.broker-give-up-after: must be at least 1s, was '500ms'",
                         "shutdown.grace: must not be negative, was 'PT-1S'",
                         "http.port: must be an integer from 0 to 65535, was '70000'");
         assertThat(e.getMessage())
-                .startsWith("Invalid worker configuration, 16 problems:\n")
+                .startsWith("Invalid worker configuration, 17 problems:\n")
                 .contains("\nbatch.max-images: must be an integer ≥ 1, was 'x'\n")
                 .contains("\nhttp.port: must be an integer from 0 to 65535, was '70000'");
     }
@@ -256,6 +260,7 @@ class WorkerConfigLoaderTest {
         env.put("KILN_BATCH_MAX_DELAY", "PT0.25S");
         env.put("KILN_SHUTDOWN_GRACE", "1h");
         env.put("KILN_RETRY_STORAGE_GIVE_UP_AFTER", "90s");
+        env.put("KILN_RETRY_BROKER_GIVE_UP_AFTER", "PT2M");
         env.put("KILN_RETRY_DELAYS", "200ms, 10s ,1m,5m,PT2H");
 
         WorkerConfig config = WorkerConfigLoader.load(Optional.empty(), env);
@@ -263,6 +268,7 @@ class WorkerConfigLoaderTest {
         assertThat(config.batching().maxBatchDelay()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.shutdown().grace()).isEqualTo(Duration.ofHours(1));
         assertThat(config.retry().storageGiveUpAfter()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.retry().brokerGiveUpAfter()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.retry().delays())
                 .containsExactly(
                         Duration.ofMillis(200),

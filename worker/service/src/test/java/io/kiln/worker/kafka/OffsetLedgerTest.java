@@ -102,6 +102,51 @@ class OffsetLedgerTest {
     }
 
     @Test
+    void takesNoRecordWhoseSettlementTheCommitCouldNotList() {
+        track(P0, 0);
+        long offset = 1;
+        while (ledger.hasRoomFor(P0, offset)) {
+            assertThat(ledger.take(P0, offset)).isTrue();
+            complete(P0, offset);
+            offset++;
+        }
+        long stoppedAt = offset;
+        assertThatThrownBy(() -> ledger.track(P0, stoppedAt))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no room");
+        assertThat(stoppedAt).as("records listed ahead of an unfinished head").isGreaterThan(1000);
+
+        var commit = ledger.committable().get(P0);
+        assertThat(commit.offset()).isZero();
+        assertThat(commit.metadata().length()).isLessThanOrEqualTo(4000);
+        OffsetLedger next = new OffsetLedger();
+        next.restore(P0, commit);
+        assertThat(next.take(P0, 0)).isTrue();
+        for (long settled = 1; settled < stoppedAt; settled++) {
+            assertThat(next.take(P0, settled)).as("settled %d", settled).isFalse();
+        }
+
+        complete(P0, 0);
+        assertThat(ledger.hasRoomFor(P0, stoppedAt))
+                .as("room again once the head settled")
+                .isTrue();
+    }
+
+    @Test
+    void countsUnfinishedRecordsAheadOfTheHeadAsIfTheyWereSettled() {
+        track(P0, 0);
+        long offset = 1;
+        while (ledger.hasRoomFor(P0, offset)) {
+            ledger.track(P0, offset++);
+        }
+        for (long finished = 1; finished < offset; finished++) {
+            complete(P0, finished);
+        }
+
+        assertThat(ledger.committable().get(P0).metadata().length()).isLessThanOrEqualTo(4000);
+    }
+
+    @Test
     void metadataFromElsewhereSettlesNothing() {
         ledger.restore(P0, new OffsetAndMetadata(5, "written by another tool"));
 

@@ -33,6 +33,14 @@ public final class OutageS3 implements AutoCloseable {
         return new OutageS3(folder, LocalS3.start(config(folder, 0)));
     }
 
+    /**
+     * Another server over the same files, on a port of its own, to be stopped apart from this one: two workers
+     * writing to one store through doors that fail separately.
+     */
+    public OutageS3 sharing() {
+        return new OutageS3(folder, LocalS3.start(config(folder, 0)));
+    }
+
     /** Where the server answers, whether it runs now or not. */
     public S3Endpoint endpoint() {
         return endpoint;

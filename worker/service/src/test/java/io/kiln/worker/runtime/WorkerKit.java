@@ -38,12 +38,14 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -151,6 +153,17 @@ final class WorkerKit implements AutoCloseable {
         return worker;
     }
 
+    /** Starts an in-process worker whose job consumer {@code jobConsumers} makes, stopped when the kit closes. */
+    Worker startWorker(
+            String workerId,
+            Map<String, String> overrides,
+            Function<Map<String, Object>, Consumer<byte[], byte[]>> jobConsumers)
+            throws Exception {
+        Worker worker = Worker.start(config(workerId, overrides), jobConsumers);
+        started.add(worker);
+        return worker;
+    }
+
     Worker startWorker(String workerId) throws Exception {
         return startWorker(workerId, Map.of());
     }
@@ -193,8 +206,18 @@ final class WorkerKit implements AutoCloseable {
     }
 
     void submitRaw(String key, byte[] value) {
+        submitRaw(null, key, value);
+    }
+
+    /** Submits {@code request} to the job topic's {@code partition}, whatever its key would choose. */
+    void submitTo(int partition, GenerationRequest request) {
+        submitRaw(partition, request.jobId(), JsonCodec.write(request));
+    }
+
+    /** Submits {@code value} as it is to {@code partition} (null: the key's), under {@code key} (null: none). */
+    void submitRaw(Integer partition, String key, byte[] value) {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        var record = new ProducerRecord<>(jobsTopic(), keyBytes, value);
+        var record = new ProducerRecord<>(jobsTopic(), partition, keyBytes, value);
         if (key != null) {
             record.headers().add(Headers.JOB_ID, keyBytes);
         }
@@ -309,6 +332,33 @@ final class WorkerKit implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
+        }
+    }
+
+    /** Commits {@code offset} with {@code metadata} for the group, as a worker that owned the partition would. */
+    void commit(int partition, long offset, String metadata) throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            admin.alterConsumerGroupOffsets(
+                            group(),
+                            Map.of(new TopicPartition(jobsTopic(), partition), new OffsetAndMetadata(offset, metadata)))
+                    .all()
+                    .get();
+        }
+    }
+
+    /** The group's commit of every job-topic partition that has one, with its metadata. */
+    Map<TopicPartition, OffsetAndMetadata> commits() throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            admin.listConsumerGroupOffsets(group())
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .forEach((partition, commit) -> {
+                        if (partition.topic().equals(jobsTopic()) && commit != null) {
+                            commits.put(partition, commit);
+                        }
+                    });
+            return commits;
         }
     }
 
