@@ -102,9 +102,11 @@ final class DemoCommand implements Callable<Integer> {
             LocalCluster.Started started = cluster.start();
             return generate(new LocalCluster.Access(started.api(), started.key()), console);
         } finally {
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            console.println("Stopping the demo's cluster...");
-            cluster.stop();
+            // on Ctrl-C the JVM is already shutting down, and the hook stops the cluster
+            if (forget(stopOnExit)) {
+                console.println("Stopping the demo's cluster...");
+                cluster.stop();
+            }
         }
     }
 
@@ -183,6 +185,15 @@ final class DemoCommand implements Callable<Integer> {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Removes {@code hook}; false if the JVM is already shutting down, and so runs it. */
+    private static boolean forget(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
             return false;
         }
     }

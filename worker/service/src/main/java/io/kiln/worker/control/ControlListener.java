@@ -47,6 +47,7 @@ public final class ControlListener implements AutoCloseable {
     private final Clock clock;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private Instant nextForget = Instant.MIN;
     private volatile boolean reading = true;
     private volatile boolean closing;
@@ -109,16 +110,19 @@ public final class ControlListener implements AutoCloseable {
             }
         } finally {
             reading = false;
-            Thread.interrupted(); // close()'s interrupt is handled: the consumer's close would fail on it
             consumer.close();
         }
     }
 
+    /**
+     * Waits out a restart's backoff, or until close(). Not by interrupting: an interrupt that reached the thread after
+     * its last check would make the consumer's close fail (and log an error) on it.
+     */
     private void sleep(Duration duration) {
         try {
-            Thread.sleep(duration);
+            closed.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            // close() asked the thread to stop; closing is set
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -197,8 +201,8 @@ public final class ControlListener implements AutoCloseable {
             return;
         }
         closing = true;
+        closed.countDown();
         consumer.wakeup();
-        thread.interrupt();
         try {
             thread.join();
         } catch (InterruptedException e) {
