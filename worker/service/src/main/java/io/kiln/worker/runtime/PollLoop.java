@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -50,7 +51,7 @@ final class PollLoop implements Runnable {
     private static final Duration RESTORE_WAIT = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final List<String> topics;
+    private final Pattern topics;
     private final OutcomePublisher publisher;
     private final RequestIntake intake;
     private final PriorRuns priorRuns;
@@ -95,7 +96,7 @@ final class PollLoop implements Runnable {
 
     PollLoop(
             Consumer<byte[], byte[]> consumer,
-            List<String> topics,
+            Pattern topics,
             OutcomePublisher publisher,
             RequestIntake intake,
             PriorRuns priorRuns,
@@ -109,7 +110,7 @@ final class PollLoop implements Runnable {
             Duration brokerGiveUpAfter,
             Clock clock) {
         this.consumer = consumer;
-        this.topics = List.copyOf(topics);
+        this.topics = topics;
         this.publisher = publisher;
         this.intake = intake;
         this.priorRuns = priorRuns;

@@ -162,13 +162,9 @@ public final class Worker implements AutoCloseable {
                 metrics,
                 clock);
         resources.push(engine);
-        List<String> subscribed = new ArrayList<>(List.of(topics.jobs()));
-        for (int retry = 1; retry <= config.retry().retries(); retry++) {
-            subscribed.add(topics.retryTopic(retry));
-        }
         loop = new PollLoop(
                 jobConsumers.apply(kafka.jobConsumer()),
-                subscribed,
+                topics.jobsAndRetries(),
                 publisher,
                 new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
                 priorRuns,
