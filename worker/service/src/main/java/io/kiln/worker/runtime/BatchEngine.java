@@ -217,10 +217,14 @@ final class BatchEngine implements AutoCloseable {
         }
     }
 
-    /** The job's manifest if it was done before, waiting for the lookup that started when the job was taken. */
+    /**
+     * The job's manifest if it was done before, waiting for the lookup that started when the job was taken; not one
+     * stored for another request under the same job id.
+     */
     private static Optional<ResultManifest> priorResult(PendingJob job) {
+        Optional<ResultManifest> found;
         try {
-            return job.priorResult().join();
+            found = job.priorResult().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof JobFailure failure) {
                 throw failure;
@@ -228,6 +232,16 @@ final class BatchEngine implements AutoCloseable {
             throw JobFailure.retriable(
                     ErrorCode.INTERNAL, "looking for the job's manifest failed: " + e.getCause(), e.getCause());
         }
+        String request = job.record().requestSha256();
+        if (found.isPresent() && !found.get().answers(request)) {
+            log.warn(
+                    "the stored result of job {} answers another request (a topic created again, or a job id used"
+                            + " twice); computing {} anew",
+                    job.spec().jobId(),
+                    job.record().coordinates());
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** Ends a job without computing it. */

@@ -151,7 +151,14 @@ final class OutputStage implements AutoCloseable {
         if (!job.tenure().held()) {
             return Optional.empty();
         }
-        store.putManifest(new ResultManifest(jobId, stored, batchImages, timings, clock.instant(), identity.worker()));
+        store.putManifest(new ResultManifest(
+                jobId,
+                stored,
+                batchImages,
+                timings,
+                clock.instant(),
+                identity.worker(),
+                job.record().requestSha256()));
         var images = stored.stream().map(s -> store.presign(s, urlExpiry)).toList();
         return Optional.of(
                 new JobOutcome.Ended(job.record(), jobId, new JobEvent.Succeeded(images, timings, batchImages)));

@@ -1,6 +1,7 @@
 package io.kiln.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kiln.clients.S3ClientFactory;
 import io.kiln.contracts.CancelCommand;
@@ -366,6 +367,19 @@ final class WorkerKit implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
+        }
+    }
+
+    /** Deletes the job topic and creates it again, empty, as an operator starting over would. */
+    void recreateJobsTopic() throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(jobsTopic())).all().get();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                admin.createTopics(List.of(new NewTopic(jobsTopic(), PARTITIONS, (short) 1)))
+                        .all()
+                        .get();
+                return true;
+            });
         }
     }
 
