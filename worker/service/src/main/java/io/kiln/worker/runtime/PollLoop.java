@@ -136,6 +136,11 @@ final class PollLoop implements Runnable {
         return joined.get();
     }
 
+    /** Whether the loop was asked to stop: it takes no more jobs. */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** The failure that stopped the loop, if one did. */
     Optional<JobFailure> fatal() {
         return outcomes.fatal();
@@ -168,6 +173,10 @@ final class PollLoop implements Runnable {
             outcomes.fatal(JobFailure.fatal("the poll loop failed: " + e, e));
         } finally {
             engine.abandon();
+            if (outcomes.fatal().isPresent()) {
+                // nothing more will be published: the revocation that leaving runs has nothing to wait for
+                stopBy = clock.instant();
+            }
             leaveGroup();
             outcomes.fatal().ifPresent(f -> log.error("the worker stops: {}", f.getMessage(), f));
         }

@@ -53,9 +53,10 @@ public final class Worker implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthServer health;
     private volatile boolean modelLoaded;
+    // all three read by the HTTP threads' readiness probes
     private volatile ControlListener control;
-    private PollLoop loop;
-    private Thread pollThread;
+    private volatile PollLoop loop;
+    private volatile Thread pollThread;
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -203,13 +204,23 @@ public final class Worker implements AutoCloseable {
         if (!modelLoaded) {
             unmet.add("model not loaded");
         }
-        if (loop == null || !loop.joined()) {
+        PollLoop polling = loop;
+        if (polling == null || !polling.joined()) {
             unmet.add("consumer group not joined");
         }
-        if (pollThread != null && !pollThread.isAlive()) {
+        if (polling != null) {
+            // the poll thread may take a while to wind down after these; no job should be sent here meanwhile
+            polling.fatal().ifPresent(failure -> unmet.add("failed: " + failure.getMessage()));
+            if (polling.stopping()) {
+                unmet.add("stopping");
+            }
+        }
+        Thread polls = pollThread;
+        if (polls != null && !polls.isAlive()) {
             unmet.add("stopped");
         }
-        if (control != null && !control.healthy()) {
+        ControlListener reader = control;
+        if (reader != null && !reader.healthy()) {
             // a worker that reads no cancels would run jobs its users have cancelled
             unmet.add("control topic not read");
         }
