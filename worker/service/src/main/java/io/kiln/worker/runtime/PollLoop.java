@@ -336,7 +336,10 @@ final class PollLoop implements Runnable {
             var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata(), outage.giveUpAt());
             outage.recovered();
             ledger.markCommitted(offsets);
-            settled.forEach(this::count);
+            for (int i = 0; i < settled.size(); i++) {
+                count(settled.get(i));
+                logDeadLetter(unpublished.get(i), settled.get(i));
+            }
             unpublished.clear();
         } catch (JobFailure fatal) {
             outcomes.fatal(fatal);
@@ -364,7 +367,35 @@ final class PollLoop implements Runnable {
             case CANCELLED -> metrics.jobCancelled();
             case FAILED -> metrics.jobFailed(settled.code());
             case RETRIED -> metrics.jobRetried();
-            case DEAD_LETTERED -> metrics.jobDeadLettered();
+            case DEAD_LETTERED -> {
+                metrics.jobDeadLettered();
+                // the failed event that went with it is a failure like any other to those who watch the rate
+                if (settled.failedEvent()) {
+                    metrics.jobFailed(settled.code());
+                }
+            }
+        }
+    }
+
+    /** A dead letter is a request given up on: an operator looks for it in the log first. */
+    private static void logDeadLetter(JobOutcome outcome, OutcomePublisher.Settled settled) {
+        if (settled.kind() != OutcomePublisher.Settled.Kind.DEAD_LETTERED) {
+            return;
+        }
+        switch (outcome) {
+            case JobOutcome.Rejected rejected ->
+                log.warn(
+                        "dead-lettered {} (job {}): {}",
+                        rejected.record().coordinates(),
+                        rejected.jobId().orElse("unknown"),
+                        rejected.failure().getMessage());
+            case JobOutcome.Retry retry ->
+                log.warn(
+                        "dead-lettered {} (job {}), its retries spent: {}",
+                        retry.record().coordinates(),
+                        retry.jobId(),
+                        retry.failure().getMessage());
+            case JobOutcome.Ended ended -> {}
         }
     }
 
