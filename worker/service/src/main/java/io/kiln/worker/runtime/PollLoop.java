@@ -1,6 +1,8 @@
 package io.kiln.worker.runtime;
 
 import io.kiln.worker.batching.MicroBatcher;
+import io.kiln.worker.batching.Priority;
+import io.kiln.worker.config.BatchingSettings;
 import io.kiln.worker.failure.JobFailure;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.JobRecord;
@@ -100,8 +102,7 @@ final class PollLoop implements Runnable {
             OutcomePublisher publisher,
             RequestIntake intake,
             PriorRuns priorRuns,
-            int maxBatchImages,
-            Duration maxBatchDelay,
+            BatchingSettings batching,
             BatchEngine engine,
             OutputStage output,
             Outcomes outcomes,
@@ -115,9 +116,12 @@ final class PollLoop implements Runnable {
         this.intake = intake;
         this.priorRuns = priorRuns;
         this.batcher = new MicroBatcher<>(
-                maxBatchImages, maxBatchDelay, job -> job.spec().key(), job -> job.spec()
-                        .images());
-        this.maxBatchImages = maxBatchImages;
+                batching.maxBatchImages(),
+                batching.maxBatchDelay(),
+                job -> job.spec().key(),
+                job -> job.spec().images(),
+                new Priority<>(job -> job.spec().request().priority(), batching.starvationLimit()));
+        this.maxBatchImages = batching.maxBatchImages();
         this.engine = engine;
         this.output = output;
         this.outcomes = outcomes;

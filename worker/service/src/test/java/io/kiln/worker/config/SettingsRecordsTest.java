@@ -72,10 +72,12 @@ class SettingsRecordsTest {
 
     @Test
     void batchingRetryShutdownAndHttpCheckTheirRangesByField() {
-        assertThatThrownBy(() -> new BatchingSettings(0, Duration.ZERO))
+        assertThatThrownBy(() -> new BatchingSettings(0, Duration.ZERO, MINUTE))
                 .hasMessage("maxBatchImages: must be from 1 to 2147483647, was 0");
-        assertThatThrownBy(() -> new BatchingSettings(1, Duration.ofMillis(-1)))
+        assertThatThrownBy(() -> new BatchingSettings(1, Duration.ofMillis(-1), MINUTE))
                 .hasMessageStartingWith("maxBatchDelay: ");
+        assertThatThrownBy(() -> new BatchingSettings(1, Duration.ZERO, Duration.ofSeconds(-1)))
+                .hasMessageStartingWith("starvationLimit: ");
         assertThatThrownBy(() -> new RetrySettings(
                         List.of(Duration.ofSeconds(-1)),
                         Duration.ofMillis(1),
