@@ -176,6 +176,13 @@ final class OutputStage implements AutoCloseable {
                 new JobOutcome.Ended(job.record(), jobId, new JobEvent.Succeeded(images, timings, batchImages)));
     }
 
+    /** {@code succeeded} for a job answered from the manifest an earlier run stored, with fresh presigned URLs. */
+    JobEvent.Succeeded succeededFrom(ResultManifest manifest) {
+        var images =
+                manifest.images().stream().map(i -> store.presign(i, urlExpiry)).toList();
+        return new JobEvent.Succeeded(images, manifest.timings(), manifest.batchSize());
+    }
+
     /** Applies {@code work} to every item on its own virtual thread; results in order, the first failure rethrown. */
     private <T, R> List<R> inParallel(List<T> items, Function<T, R> work) {
         List<Future<R>> futures = new ArrayList<>();

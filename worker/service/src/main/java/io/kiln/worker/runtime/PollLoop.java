@@ -57,6 +57,7 @@ final class PollLoop implements Runnable {
     private final OutcomePublisher publisher;
     private final RequestIntake intake;
     private final PriorRuns priorRuns;
+    private final InitImages initImages;
     private final MicroBatcher<BatchKey, PendingJob> batcher;
     private final int maxBatchImages;
     private final BatchEngine engine;
@@ -96,25 +97,31 @@ final class PollLoop implements Runnable {
      */
     private Instant stopBy = Instant.MAX;
 
-    PollLoop(
-            Consumer<byte[], byte[]> consumer,
-            Pattern topics,
-            OutcomePublisher publisher,
-            RequestIntake intake,
-            PriorRuns priorRuns,
-            BatchingSettings batching,
-            BatchEngine engine,
-            OutputStage output,
-            Outcomes outcomes,
-            WorkerMetrics metrics,
-            Duration grace,
-            Duration brokerGiveUpAfter,
-            Clock clock) {
-        this.consumer = consumer;
-        this.topics = topics;
-        this.publisher = publisher;
-        this.intake = intake;
-        this.priorRuns = priorRuns;
+    /** The poll thread's own Kafka clients: the job consumer, which is not thread safe, and the outcome producer. */
+    record Clients(Consumer<byte[], byte[]> consumer, OutcomePublisher publisher) {}
+
+    /** Where jobs come from: the topics, how a record becomes a job, and what is read for a job while it waits. */
+    record Sources(Pattern topics, RequestIntake requests, PriorRuns priorRuns, InitImages initImages) {}
+
+    /** Where batches go, and where their outcomes come back from. */
+    record Stages(BatchEngine engine, OutputStage output, Outcomes outcomes) {}
+
+    /**
+     * How jobs are batched, and how long the loop waits for what.
+     *
+     * @param grace how long running jobs may finish on a stop or a revocation
+     * @param brokerGiveUpAfter how long the broker may fail every call before the worker stops
+     */
+    record Settings(BatchingSettings batching, Duration grace, Duration brokerGiveUpAfter) {}
+
+    PollLoop(Clients clients, Sources sources, Stages stages, Settings settings, WorkerMetrics metrics, Clock clock) {
+        this.consumer = clients.consumer();
+        this.publisher = clients.publisher();
+        this.topics = sources.topics();
+        this.intake = sources.requests();
+        this.priorRuns = sources.priorRuns();
+        this.initImages = sources.initImages();
+        BatchingSettings batching = settings.batching();
         this.batcher = new MicroBatcher<>(
                 batching.maxBatchImages(),
                 batching.maxBatchDelay(),
@@ -122,13 +129,13 @@ final class PollLoop implements Runnable {
                 job -> job.spec().images(),
                 new Priority<>(job -> job.spec().request().priority(), batching.starvationLimit()));
         this.maxBatchImages = batching.maxBatchImages();
-        this.engine = engine;
-        this.output = output;
-        this.outcomes = outcomes;
+        this.engine = stages.engine();
+        this.output = stages.output();
+        this.outcomes = stages.outcomes();
         this.metrics = metrics;
-        this.grace = grace;
+        this.grace = settings.grace();
         this.clock = clock;
-        this.outage = new BrokerOutage(brokerGiveUpAfter, clock);
+        this.outage = new BrokerOutage(settings.brokerGiveUpAfter(), clock);
         outcomes.wakeWith(consumer::wakeup);
     }
 
@@ -311,8 +318,10 @@ final class PollLoop implements Runnable {
             switch (intake.read(record)) {
                 case RequestIntake.Accepted accepted -> {
                     var spec = accepted.spec();
+                    // what the job needs from S3 is read while it waits, off the engine thread
                     var priorResult = priorRuns.lookUp(record, spec.jobId());
-                    batcher.add(new PendingJob(record, spec, priorResult, tenures.get(partition)), now);
+                    var initImage = initImages.fetch(spec);
+                    batcher.add(new PendingJob(record, spec, priorResult, initImage, tenures.get(partition)), now);
                 }
                 case RequestIntake.Rejected rejected -> rejections.add(rejected.outcome());
             }

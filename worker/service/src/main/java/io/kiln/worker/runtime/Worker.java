@@ -148,34 +148,32 @@ public final class Worker implements AutoCloseable {
         // 4. the engine, the output stage and the poll thread
         var priorRuns = new PriorRuns(store::findManifest, metrics::manifestLookUp);
         resources.push(priorRuns);
+        var initImages = new InitImages(store::read);
+        resources.push(initImages);
         var outcomes = new Outcomes();
         var output = new OutputStage(store, identity, storage.urlExpiry(), outcomes, clock);
         resources.push(output);
         var engine = new BatchEngine(
                 new StableDiffusionPipeline(model, new SeededNoise()),
                 identity,
-                store,
-                storage.urlExpiry(),
                 cancellations,
-                live,
-                output,
-                outcomes,
+                new BatchEngine.Reporting(live, output, outcomes),
                 metrics,
                 clock);
         resources.push(engine);
         loop = new PollLoop(
-                jobConsumers.apply(kafka.jobConsumer()),
-                topics.jobsAndRetries(),
-                publisher,
-                new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
-                priorRuns,
-                config.batching(),
-                engine,
-                output,
-                outcomes,
+                new PollLoop.Clients(jobConsumers.apply(kafka.jobConsumer()), publisher),
+                new PollLoop.Sources(
+                        topics.jobsAndRetries(),
+                        new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
+                        priorRuns,
+                        initImages),
+                new PollLoop.Stages(engine, output, outcomes),
+                new PollLoop.Settings(
+                        config.batching(),
+                        config.shutdown().grace(),
+                        config.retry().brokerGiveUpAfter()),
                 metrics,
-                config.shutdown().grace(),
-                config.retry().brokerGiveUpAfter(),
                 clock);
         pollThread = Thread.ofPlatform().name("kiln-poll").start(loop);
         log.info(

@@ -107,6 +107,7 @@ class OutputStageTest {
                 record,
                 new JobSpec(resolved, key),
                 CompletableFuture.completedFuture(Optional.empty()),
+                CompletableFuture.completedFuture(Optional.empty()),
                 new Tenure(partition));
     }
 

@@ -465,6 +465,12 @@ final class WorkerKit implements AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
+    void putObject(String key, byte[] bytes) {
+        s3Client.putObject(
+                request -> request.bucket(bucket()).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+    }
+
     byte[] object(String key) {
         return s3Client.getObjectAsBytes(request -> request.bucket(bucket()).key(key))
                 .asByteArray();
