@@ -17,8 +17,6 @@ public enum ErrorCode {
     OUT_OF_MEMORY("out_of_memory"),
     /** S3 was unreachable or refused the upload. Transient. */
     STORAGE_UNAVAILABLE("storage_unavailable"),
-    /** Kafka was unreachable while the job was being handled. Transient. */
-    BROKER_UNAVAILABLE("broker_unavailable"),
     /**
      * A bug or an unexpected condition. Readers also map error codes newer than their contract version to this
      * one, so adding a code never breaks a consumer.

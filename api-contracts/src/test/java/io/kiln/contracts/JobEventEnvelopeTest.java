@@ -108,6 +108,21 @@ class JobEventEnvelopeTest {
                 .isEqualTo(new JobEvent.Failed(ErrorCode.INTERNAL, "smoke", false, 1));
     }
 
+    /**
+     * broker_unavailable was in the contract and never emitted: a worker cannot announce through Kafka that Kafka was
+     * away, and the dispatcher answers 503 instead. Removed, it reads as any code this version does not know.
+     */
+    @Test
+    void readsTheRemovedBrokerUnavailableAsInternal() {
+        String json = """
+                {"specversion": "1.0", "id": "e-1", "source": "/kiln/workers/gpu-0", "type": "io.kiln.job.failed",
+                 "subject": "job-42", "time": "2026-05-01T12:00:00Z", "datacontenttype": "application/json",
+                 "data": {"code": "broker_unavailable", "message": "away", "retriable": true, "attempts": 1}}""";
+
+        assertThat(JsonCodec.readEvent(json.getBytes(StandardCharsets.UTF_8)).data())
+                .isEqualTo(new JobEvent.Failed(ErrorCode.INTERNAL, "away", true, 1));
+    }
+
     @Test
     void refusesAnotherCloudEventsVersion() {
         String json = text(JsonCodec.write(Fixtures.envelope(new JobEvent.Progress(1, 2))))

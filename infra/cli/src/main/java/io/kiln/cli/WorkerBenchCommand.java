@@ -265,7 +265,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 rounds,
                 size,
                 steps,
-                new BatchingSettings(maxBatchImages, Duration.ofMillis(maxBatchDelayMillis)));
+                new BatchingSettings(
+                        maxBatchImages,
+                        Duration.ofMillis(maxBatchDelayMillis),
+                        BatchingSettings.defaults().starvationLimit()));
     }
 
     private static void printTable(PrintWriter out, WorkerBenchmark.Result result) {

@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** The jobs of one key that wait for a batch, oldest first. Never empty while its batcher holds it. */
+/**
+ * The jobs of one key that wait for a batch, kept oldest first (the lane's delay runs from its oldest job) and taken
+ * in the order the batcher gives. Never empty while its batcher holds it.
+ */
 final class Lane<J> {
 
     private final int maxBatchImages;
@@ -26,7 +30,7 @@ final class Lane<J> {
         // A wall clock can step backwards; the lane's deadline is read from its head, so arrival times must not
         // decrease along the lane or a later job could be older than the head and overstay its delay.
         if (newest != null && job.arrivedAt().isBefore(newest.arrivedAt())) {
-            job = new Waiting<>(job.job(), newest.arrivedAt(), job.images(), job.sequence());
+            job = new Waiting<>(job.job(), newest.arrivedAt(), job.images(), job.priority(), job.sequence());
         }
         jobs.addLast(job);
         images += job.images();
@@ -34,6 +38,11 @@ final class Lane<J> {
 
     Waiting<J> oldest() {
         return jobs.getFirst();
+    }
+
+    /** The job that goes first in {@code order}. */
+    Waiting<J> first(Comparator<Waiting<?>> order) {
+        return jobs.stream().min(order).orElseThrow();
     }
 
     int images() {
@@ -62,16 +71,21 @@ final class Lane<J> {
     }
 
     /**
-     * Removes the longest run of oldest jobs whose images fit in one batch; the head alone when it is oversize.
+     * Removes the longest run of jobs, in {@code order}, whose images fit in one batch; the first alone when it is
+     * oversize.
      */
-    List<J> takeBatch() {
+    List<J> takeBatch(Comparator<Waiting<?>> order) {
+        List<Waiting<J>> inOrder = jobs.stream().sorted(order).toList();
         List<J> batch = new ArrayList<>();
         int taken = 0;
-        do {
-            Waiting<J> next = jobs.removeFirst();
+        for (Waiting<J> next : inOrder) {
+            if (!batch.isEmpty() && taken + next.images() > maxBatchImages) {
+                break;
+            }
+            jobs.remove(next);
             batch.add(next.job());
             taken += next.images();
-        } while (!jobs.isEmpty() && taken + jobs.getFirst().images() <= maxBatchImages);
+        }
         images -= taken;
         return List.copyOf(batch);
     }

@@ -19,10 +19,12 @@ import java.util.function.ToIntFunction;
  * Groups waiting jobs into micro-batches of compatible jobs, one batch per GPU pass.
  *
  * <p>Jobs are compatible when they share a key. A key is <em>due</em> when its waiting jobs ask for at least
- * {@code maxBatchImages} images, or when its oldest job has waited {@code maxBatchDelay}. Among due keys the one
- * whose oldest job arrived first goes first, so a rare key is never starved by a busy one that is always full.
+ * {@code maxBatchImages} images, or when its oldest job has waited {@code maxBatchDelay}. Among due keys, the one
+ * whose first job (in {@link Priority} order: the highest priority, then the oldest) goes first; so a rare key is
+ * never starved by a busy one that is always full, and a job waiting past the starvation limit goes before any
+ * priority.
  *
- * <p>A batch takes a key's jobs in arrival order while their images total at most {@code maxBatchImages}; a job
+ * <p>A batch takes a key's jobs in the same order while their images total at most {@code maxBatchImages}; a job
  * asking for more than that goes alone. Jobs are never split or rejected for size. Jobs left behind keep their
  * arrival times.
  *
@@ -34,14 +36,11 @@ import java.util.function.ToIntFunction;
  */
 public final class MicroBatcher<K, J> {
 
-    private static final Comparator<Lane<?>> OLDEST_FIRST = Comparator.comparing(
-                    (Lane<?> lane) -> lane.oldest().arrivedAt())
-            .thenComparingLong(lane -> lane.oldest().sequence());
-
     private final int maxBatchImages;
     private final Duration maxBatchDelay;
     private final Function<J, K> key;
     private final ToIntFunction<J> images;
+    private final Priority<J> priority;
     private final Map<K, Lane<J>> lanes = new HashMap<>();
     private long nextSequence;
 
@@ -50,8 +49,14 @@ public final class MicroBatcher<K, J> {
      * @param maxBatchDelay how long a job may wait for company before its batch closes anyway, not negative
      * @param key a job's compatibility key, never null
      * @param images how many images a job asks for, at least 1
+     * @param priority which jobs go first
      */
-    public MicroBatcher(int maxBatchImages, Duration maxBatchDelay, Function<J, K> key, ToIntFunction<J> images) {
+    public MicroBatcher(
+            int maxBatchImages,
+            Duration maxBatchDelay,
+            Function<J, K> key,
+            ToIntFunction<J> images,
+            Priority<J> priority) {
         if (maxBatchImages < 1) {
             throw new IllegalArgumentException("maxBatchImages must be at least 1, was " + maxBatchImages);
         }
@@ -63,6 +68,7 @@ public final class MicroBatcher<K, J> {
         this.maxBatchDelay = maxBatchDelay;
         this.key = requireNonNull(key, "key");
         this.images = requireNonNull(images, "images");
+        this.priority = requireNonNull(priority, "priority");
     }
 
     /**
@@ -83,25 +89,30 @@ public final class MicroBatcher<K, J> {
             throw new IllegalArgumentException("job " + job + " asks for " + jobImages + " images, at least 1 needed");
         }
         lanes.computeIfAbsent(jobKey, unused -> new Lane<>(maxBatchImages, maxBatchDelay))
-                .add(new Waiting<>(job, arrivedAt, jobImages, nextSequence++));
+                .add(new Waiting<>(job, arrivedAt, jobImages, priority.of().applyAsInt(job), nextSequence++));
     }
 
     /** Removes and returns the next batch that is due at {@code now}; empty if no key is due. */
     public Optional<List<J>> poll(Instant now) {
         requireNonNull(now, "now");
-        Map.Entry<K, Lane<J>> oldest = null;
+        Comparator<Waiting<?>> ahead = Waiting.ahead(now, priority.starvationLimit());
+        Map.Entry<K, Lane<J>> next = null;
         for (Map.Entry<K, Lane<J>> entry : lanes.entrySet()) {
             if (entry.getValue().isDue(now)
-                    && (oldest == null || OLDEST_FIRST.compare(entry.getValue(), oldest.getValue()) < 0)) {
-                oldest = entry;
+                    && (next == null
+                            || ahead.compare(
+                                            entry.getValue().first(ahead),
+                                            next.getValue().first(ahead))
+                                    < 0)) {
+                next = entry;
             }
         }
-        if (oldest == null) {
+        if (next == null) {
             return Optional.empty();
         }
-        List<J> batch = oldest.getValue().takeBatch();
-        if (oldest.getValue().isEmpty()) {
-            lanes.remove(oldest.getKey());
+        List<J> batch = next.getValue().takeBatch(ahead);
+        if (next.getValue().isEmpty()) {
+            lanes.remove(next.getKey());
         }
         return Optional.of(batch);
     }

@@ -35,6 +35,7 @@ enum ConfigKey {
     MODEL_DTYPE("model.dtype"),
     BATCH_MAX_IMAGES("batch.max-images"),
     BATCH_MAX_DELAY("batch.max-delay"),
+    BATCH_STARVATION_LIMIT("batch.starvation-limit"),
     RETRY_DELAYS("retry.delays"),
     RETRY_STORAGE_INITIAL_BACKOFF("retry.storage-initial-backoff"),
     RETRY_STORAGE_MAX_BACKOFF("retry.storage-max-backoff"),

@@ -49,6 +49,14 @@ public record TopicSettings(String jobs, String events, String deadLetters, Stri
         return jobs + RETRY_SUFFIX + retry;
     }
 
+    /**
+     * The job topic and every retry topic of it, {@code <jobs>-retry-N} for any N: what a worker subscribes to, so
+     * that records left on a retry topic that a shorter {@code retry.delays} no longer names are still taken.
+     */
+    public Pattern jobsAndRetries() {
+        return Pattern.compile(Pattern.quote(jobs) + "(" + Pattern.quote(RETRY_SUFFIX) + "[1-9][0-9]*)?");
+    }
+
     /** Whether Kafka accepts {@code name} as a topic name. */
     static boolean isTopicName(String name) {
         // "." and ".." match the pattern but Kafka refuses them

@@ -2,6 +2,7 @@ package io.kiln.worker.config;
 
 import static io.kiln.worker.config.ConfigKey.BATCH_MAX_DELAY;
 import static io.kiln.worker.config.ConfigKey.BATCH_MAX_IMAGES;
+import static io.kiln.worker.config.ConfigKey.BATCH_STARVATION_LIMIT;
 import static io.kiln.worker.config.ConfigKey.HTTP_HOST;
 import static io.kiln.worker.config.ConfigKey.HTTP_PORT;
 import static io.kiln.worker.config.ConfigKey.RETRY_BROKER_GIVE_UP_AFTER;
@@ -102,7 +103,9 @@ public final class WorkerConfigLoader {
         int maxImages =
                 values.parsed(BATCH_MAX_IMAGES, defaults.maxBatchImages(), Parsers.integer(1, Integer.MAX_VALUE));
         Duration maxDelay = values.parsed(BATCH_MAX_DELAY, defaults.maxBatchDelay(), Parsers.duration(Duration.ZERO));
-        return () -> new BatchingSettings(maxImages, maxDelay);
+        Duration starvationLimit =
+                values.parsed(BATCH_STARVATION_LIMIT, defaults.starvationLimit(), Parsers.duration(Duration.ZERO));
+        return () -> new BatchingSettings(maxImages, maxDelay, starvationLimit);
     }
 
     private static Supplier<RetrySettings> retry(ConfigValues values) {

@@ -2,8 +2,11 @@ package io.kiln.worker.kafka;
 
 import io.kiln.contracts.Headers;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -61,6 +64,16 @@ public record JobRecord(
     /** The offset the job was first consumed at. */
     public String originalOffset() {
         return header(Headers.ORIGINAL_OFFSET).orElse(Long.toString(offset));
+    }
+
+    /** The SHA-256 of the record's value in lower-case hex, naming the request apart from its job id. */
+    public String requestSha256() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value == null ? new byte[0] : value);
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** {@code topic-partition@offset}, for logs and messages. */

@@ -74,12 +74,13 @@ public final class KafkaClientProperties {
     /** The reader of the control topic: no group, every worker reads all of it. */
     public Map<String, Object> controlConsumer() {
         Map<String, Object> p = common("control-consumer");
-        // cancels written in a transaction count once committed
+        // cancels written in a transaction count once committed, and an aborted one never
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // no group, so nothing to commit to: the consumer refuses to start with auto-commit on and no group
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return withOverrides(p);
+        return withOverrides(p, ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
     }
 
     /** The admin client that checks and creates the worker's topics at start-up. */

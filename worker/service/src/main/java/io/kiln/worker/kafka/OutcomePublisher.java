@@ -163,23 +163,26 @@ public final class OutcomePublisher implements AutoCloseable {
             case JobOutcome.Ended ended -> {
                 producer.send(events.of(ended.jobId(), ended.event()));
                 yield switch (ended.event()) {
-                    case JobEvent.Failed failed -> new Settled(Settled.Kind.FAILED, failed.code());
-                    case JobEvent.Cancelled cancelled -> new Settled(Settled.Kind.CANCELLED, null);
-                    default -> new Settled(Settled.Kind.SUCCEEDED, null);
+                    case JobEvent.Failed failed -> new Settled(Settled.Kind.FAILED, failed.code(), true);
+                    case JobEvent.Cancelled cancelled -> new Settled(Settled.Kind.CANCELLED, null, false);
+                    default -> new Settled(Settled.Kind.SUCCEEDED, null, false);
                 };
             }
             case JobOutcome.Rejected rejected -> {
                 deadLetter(rejected.record(), rejected.jobId(), rejected.failure(), false, now);
-                yield new Settled(Settled.Kind.DEAD_LETTERED, rejected.failure().code());
+                yield new Settled(
+                        Settled.Kind.DEAD_LETTERED,
+                        rejected.failure().code(),
+                        rejected.jobId().isPresent());
             }
             case JobOutcome.Retry retry -> {
                 var next = redirects.retry(retry.record(), retry.jobId(), retry.failure(), now);
                 if (next.isPresent()) {
                     producer.send(next.get());
-                    yield new Settled(Settled.Kind.RETRIED, retry.failure().code());
+                    yield new Settled(Settled.Kind.RETRIED, retry.failure().code(), false);
                 }
                 deadLetter(retry.record(), Optional.of(retry.jobId()), retry.failure(), true, now);
-                yield new Settled(Settled.Kind.DEAD_LETTERED, retry.failure().code());
+                yield new Settled(Settled.Kind.DEAD_LETTERED, retry.failure().code(), true);
             }
         };
     }
@@ -200,11 +203,13 @@ public final class OutcomePublisher implements AutoCloseable {
     }
 
     /**
-     * What an outcome became once published, for the worker's counters.
+     * What an outcome became once published, for the worker's counters and log.
      *
      * @param code the failure's code; null for jobs that succeeded or were cancelled
+     * @param failedEvent whether a {@code failed} event went out: for a failed job, and for a dead letter whose job id
+     *     could be read
      */
-    public record Settled(Kind kind, ErrorCode code) {
+    public record Settled(Kind kind, ErrorCode code, boolean failedEvent) {
         public enum Kind {
             SUCCEEDED,
             CANCELLED,

@@ -200,7 +200,7 @@ public final class ImageStore implements AutoCloseable {
         } catch (SdkException e) {
             throw JobFailure.terminal(
                     ErrorCode.INIT_IMAGE_UNREADABLE,
-                    "init image " + uri + " is unreadable: " + StorageFailures.describe(e),
+                    "init_image: " + uri + " is unreadable: " + StorageFailures.describe(e),
                     e);
         }
     }
@@ -251,7 +251,7 @@ public final class ImageStore implements AutoCloseable {
         body.abort();
         return JobFailure.terminal(
                 ErrorCode.INIT_IMAGE_UNREADABLE,
-                "init image " + uri + " is larger than the limit of " + MAX_INIT_IMAGE_BYTES + " bytes");
+                "init_image: " + uri + " is larger than the limit of " + MAX_INIT_IMAGE_BYTES + " bytes");
     }
 
     private static GetObjectRequest get(S3Uri uri) {

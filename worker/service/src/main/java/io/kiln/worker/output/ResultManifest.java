@@ -20,6 +20,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param timings where the job's time went
  * @param completedAt {@code completed_at}: when the last PNG was stored
  * @param worker the id of the worker that ran the job
+ * @param requestSha256 {@code request_sha256}: the SHA-256 (lower-case hex) of the request record's value the job
+ *     ran for; null in manifests written before it was recorded. A job id alone can name two requests: an id-less
+ *     request is named after its place in the log, which a topic deleted and created again gives out anew.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResultManifest(
@@ -28,7 +31,8 @@ public record ResultManifest(
         int batchSize,
         JobEvent.Succeeded.Timings timings,
         Instant completedAt,
-        String worker) {
+        String worker,
+        String requestSha256) {
 
     public ResultManifest {
         Objects.requireNonNull(jobId, "jobId");
@@ -43,6 +47,14 @@ public record ResultManifest(
             throw new IllegalArgumentException(
                     "batch size " + batchSize + " of job " + jobId + " is below its image count " + images.size());
         }
+    }
+
+    /**
+     * Whether this is the result of the request whose value hashes to {@code requestSha256}; a manifest that does not
+     * say is taken to be, as it was before requests were recorded.
+     */
+    public boolean answers(String requestSha256) {
+        return this.requestSha256 == null || this.requestSha256.equals(requestSha256);
     }
 
     /** UTF-8 JSON. */

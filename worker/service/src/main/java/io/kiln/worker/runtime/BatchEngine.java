@@ -2,9 +2,6 @@ package io.kiln.worker.runtime;
 
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.JobEvent;
-import io.kiln.engine.image.InitImage;
-import io.kiln.engine.image.RgbImage;
-import io.kiln.engine.image.UnreadableImageException;
 import io.kiln.engine.pipeline.GenerationJob;
 import io.kiln.engine.pipeline.JobResult;
 import io.kiln.engine.pipeline.ProgressListener;
@@ -15,7 +12,6 @@ import io.kiln.worker.failure.JobFailure;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.LiveEvents;
 import io.kiln.worker.ops.WorkerMetrics;
-import io.kiln.worker.output.ImageStore;
 import io.kiln.worker.output.ResultManifest;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@link OutputStage}, so that PNG encoding and uploads overlap the next batch's denoising.
  *
  * <p>Before a job starts it is checked, and settled without computing when it is cancelled, past its deadline, or
- * already done (its manifest is in S3: a redelivery after a crash). A job whose own input is bad (an unreadable init
- * image) fails alone; its batch-mates run. A job cancelled while its batch runs ends {@code cancelled} at the next
+ * already done (its manifest is in S3: a redelivery after a crash); both the manifest and an img2img job's init image
+ * were read while the job waited ({@link PriorRuns}, {@link InitImages}), so the engine thread reads nothing from S3.
+ * A job whose own input is bad (an unreadable init image) fails alone; its batch-mates run. A job cancelled while its batch runs ends {@code cancelled} at the next
  * step, and its images are dropped when the batch ends; a batch whose jobs were all cancelled stops. A job whose
  * partition was given away meanwhile ({@link Tenure}) is dropped the same way, without an outcome: the partition's
  * next owner runs and settles it.
@@ -55,8 +53,6 @@ final class BatchEngine implements AutoCloseable {
 
     private final StableDiffusionPipeline pipeline;
     private final WorkerIdentity identity;
-    private final ImageStore store;
-    private final Duration urlExpiry;
     private final Cancellations cancellations;
     private final LiveEvents live;
     private final OutputStage output;
@@ -68,25 +64,29 @@ final class BatchEngine implements AutoCloseable {
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean abandoning;
 
+    /**
+     * Where the engine tells what became of its jobs: their {@code started} and {@code progress} events, their images
+     * to store, and the outcomes of jobs that end here.
+     */
+    record Reporting(LiveEvents live, OutputStage output, Outcomes outcomes) {}
+
+    /**
+     * @param identity the worker and model that jobs' events and PNGs name
+     * @param cancellations checked before a job starts and between its steps
+     */
     BatchEngine(
             StableDiffusionPipeline pipeline,
             WorkerIdentity identity,
-            ImageStore store,
-            Duration urlExpiry,
             Cancellations cancellations,
-            LiveEvents live,
-            OutputStage output,
-            Outcomes outcomes,
+            Reporting reporting,
             WorkerMetrics metrics,
             Clock clock) {
         this.pipeline = pipeline;
         this.identity = identity;
-        this.store = store;
-        this.urlExpiry = urlExpiry;
         this.cancellations = cancellations;
-        this.live = live;
-        this.output = output;
-        this.outcomes = outcomes;
+        this.live = reporting.live();
+        this.output = reporting.output();
+        this.outcomes = reporting.outcomes();
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -186,7 +186,7 @@ final class BatchEngine implements AutoCloseable {
         try {
             Optional<ResultManifest> done = priorResult(job);
             if (done.isPresent()) {
-                return end(job, succeededFrom(done.get()));
+                return end(job, output.succeededFrom(done.get()));
             }
             Optional<String> cancelled = cancellations.reason(spec.jobId());
             if (cancelled.isPresent()) {
@@ -201,11 +201,8 @@ final class BatchEngine implements AutoCloseable {
                                 false,
                                 job.record().attempt()));
             }
-            Optional<RgbImage> init = Optional.empty();
-            if (spec.request().initImage() != null) {
-                init = Optional.of(readInitImage(spec).image());
-            }
-            return Optional.of(new Prepared(job, spec.toGenerationJob(init)));
+            return Optional.of(
+                    new Prepared(job, spec.toGenerationJob(readAhead(job.initImage(), "reading the init image"))));
         } catch (JobFailure failure) {
             switch (failure.kind()) {
                 case TERMINAL ->
@@ -217,16 +214,33 @@ final class BatchEngine implements AutoCloseable {
         }
     }
 
-    /** The job's manifest if it was done before, waiting for the lookup that started when the job was taken. */
+    /**
+     * The job's manifest if it was done before, waiting for the lookup that started when the job was taken; not one
+     * stored for another request under the same job id.
+     */
     private static Optional<ResultManifest> priorResult(PendingJob job) {
+        Optional<ResultManifest> found = readAhead(job.priorResult(), "looking for the job's manifest");
+        String request = job.record().requestSha256();
+        if (found.isPresent() && !found.get().answers(request)) {
+            log.warn(
+                    "the stored result of job {} answers another request (a topic created again, or a job id used"
+                            + " twice); computing {} anew",
+                    job.spec().jobId(),
+                    job.record().coordinates());
+            return Optional.empty();
+        }
+        return found;
+    }
+
+    /** What was read for a job while it waited, once it is there; its failure is the job's. */
+    private static <T> T readAhead(CompletableFuture<T> read, String what) {
         try {
-            return job.priorResult().join();
+            return read.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof JobFailure failure) {
                 throw failure;
             }
-            throw JobFailure.retriable(
-                    ErrorCode.INTERNAL, "looking for the job's manifest failed: " + e.getCause(), e.getCause());
+            throw JobFailure.retriable(ErrorCode.INTERNAL, what + " failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -234,25 +248,6 @@ final class BatchEngine implements AutoCloseable {
     private Optional<Prepared> end(PendingJob job, JobEvent event) {
         outcomes.report(new JobOutcome.Ended(job.record(), job.spec().jobId(), event));
         return Optional.empty();
-    }
-
-    private InitImage readInitImage(JobSpec spec) {
-        var uri = spec.request().initImage();
-        try {
-            return InitImage.prepare(
-                    store.read(uri), spec.size().width(), spec.size().height());
-        } catch (UnreadableImageException e) {
-            throw JobFailure.terminal(
-                    ErrorCode.INIT_IMAGE_UNREADABLE,
-                    "init_image: " + uri + " is not a usable image: " + e.getMessage(),
-                    e);
-        }
-    }
-
-    private JobEvent.Succeeded succeededFrom(ResultManifest manifest) {
-        var images =
-                manifest.images().stream().map(i -> store.presign(i, urlExpiry)).toList();
-        return new JobEvent.Succeeded(images, manifest.timings(), manifest.batchSize());
     }
 
     /**

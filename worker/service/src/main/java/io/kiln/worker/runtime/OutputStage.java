@@ -74,6 +74,13 @@ final class OutputStage implements AutoCloseable {
                         .toList());
             } catch (JobFailure interrupted) {
                 log.warn("storing a batch of {} jobs was interrupted; they will be redelivered", jobs.size());
+            } catch (RuntimeException | Error e) {
+                // outcomeOf reports each job's own failures: this one is outside any job, and must not leave the
+                // batch unreported, which would hold back its partitions' commits for good
+                log.error("storing a batch of {} jobs failed", jobs.size(), e);
+                outcomes.report(jobs.stream()
+                        .map(finished -> (JobOutcome) storingFailed(finished.job(), e))
+                        .toList());
             } finally {
                 inFlight.addAndGet(-jobs.size());
                 outcomes.wake();
@@ -102,16 +109,21 @@ final class OutputStage implements AutoCloseable {
                     yield Optional.empty();
                 }
             };
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (a stack overflow, an exhausted heap while encoding): the job is retried, the worker goes on
             if (!job.tenure().held()) {
                 return Optional.empty();
             }
             log.error("storing job {} failed", jobId, e);
-            return Optional.of(new JobOutcome.Retry(
-                    job.record(),
-                    jobId,
-                    JobFailure.retriable(ErrorCode.INTERNAL, "storing the images failed: " + e, e)));
+            return Optional.of(storingFailed(job, e));
         }
+    }
+
+    private static JobOutcome.Retry storingFailed(PendingJob job, Throwable failure) {
+        return new JobOutcome.Retry(
+                job.record(),
+                job.spec().jobId(),
+                JobFailure.retriable(ErrorCode.INTERNAL, "storing the images failed: " + failure, failure));
     }
 
     private Optional<JobOutcome> storeNow(Finished finished, int batchImages) {
@@ -151,10 +163,24 @@ final class OutputStage implements AutoCloseable {
         if (!job.tenure().held()) {
             return Optional.empty();
         }
-        store.putManifest(new ResultManifest(jobId, stored, batchImages, timings, clock.instant(), identity.worker()));
+        store.putManifest(new ResultManifest(
+                jobId,
+                stored,
+                batchImages,
+                timings,
+                clock.instant(),
+                identity.worker(),
+                job.record().requestSha256()));
         var images = stored.stream().map(s -> store.presign(s, urlExpiry)).toList();
         return Optional.of(
                 new JobOutcome.Ended(job.record(), jobId, new JobEvent.Succeeded(images, timings, batchImages)));
+    }
+
+    /** {@code succeeded} for a job answered from the manifest an earlier run stored, with fresh presigned URLs. */
+    JobEvent.Succeeded succeededFrom(ResultManifest manifest) {
+        var images =
+                manifest.images().stream().map(i -> store.presign(i, urlExpiry)).toList();
+        return new JobEvent.Succeeded(images, manifest.timings(), manifest.batchSize());
     }
 
     /** Applies {@code work} to every item on its own virtual thread; results in order, the first failure rethrown. */
@@ -174,10 +200,11 @@ final class OutputStage implements AutoCloseable {
             throw JobFailure.retriable(ErrorCode.INTERNAL, "interrupted while storing images", e);
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
+            switch (e.getCause()) {
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
             }
-            throw new IllegalStateException(e.getCause());
         }
         return results;
     }

@@ -1,6 +1,8 @@
 package io.kiln.worker.runtime;
 
 import io.kiln.worker.batching.MicroBatcher;
+import io.kiln.worker.batching.Priority;
+import io.kiln.worker.config.BatchingSettings;
 import io.kiln.worker.failure.JobFailure;
 import io.kiln.worker.kafka.JobOutcome;
 import io.kiln.worker.kafka.JobRecord;
@@ -20,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -50,10 +53,11 @@ final class PollLoop implements Runnable {
     private static final Duration RESTORE_WAIT = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final List<String> topics;
+    private final Pattern topics;
     private final OutcomePublisher publisher;
     private final RequestIntake intake;
     private final PriorRuns priorRuns;
+    private final InitImages initImages;
     private final MicroBatcher<BatchKey, PendingJob> batcher;
     private final int maxBatchImages;
     private final BatchEngine engine;
@@ -93,37 +97,45 @@ final class PollLoop implements Runnable {
      */
     private Instant stopBy = Instant.MAX;
 
-    PollLoop(
-            Consumer<byte[], byte[]> consumer,
-            List<String> topics,
-            OutcomePublisher publisher,
-            RequestIntake intake,
-            PriorRuns priorRuns,
-            int maxBatchImages,
-            Duration maxBatchDelay,
-            BatchEngine engine,
-            OutputStage output,
-            Outcomes outcomes,
-            WorkerMetrics metrics,
-            Duration grace,
-            Duration brokerGiveUpAfter,
-            Clock clock) {
-        this.consumer = consumer;
-        this.topics = List.copyOf(topics);
-        this.publisher = publisher;
-        this.intake = intake;
-        this.priorRuns = priorRuns;
+    /** The poll thread's own Kafka clients: the job consumer, which is not thread safe, and the outcome producer. */
+    record Clients(Consumer<byte[], byte[]> consumer, OutcomePublisher publisher) {}
+
+    /** Where jobs come from: the topics, how a record becomes a job, and what is read for a job while it waits. */
+    record Sources(Pattern topics, RequestIntake requests, PriorRuns priorRuns, InitImages initImages) {}
+
+    /** Where batches go, and where their outcomes come back from. */
+    record Stages(BatchEngine engine, OutputStage output, Outcomes outcomes) {}
+
+    /**
+     * How jobs are batched, and how long the loop waits for what.
+     *
+     * @param grace how long running jobs may finish on a stop or a revocation
+     * @param brokerGiveUpAfter how long the broker may fail every call before the worker stops
+     */
+    record Settings(BatchingSettings batching, Duration grace, Duration brokerGiveUpAfter) {}
+
+    PollLoop(Clients clients, Sources sources, Stages stages, Settings settings, WorkerMetrics metrics, Clock clock) {
+        this.consumer = clients.consumer();
+        this.publisher = clients.publisher();
+        this.topics = sources.topics();
+        this.intake = sources.requests();
+        this.priorRuns = sources.priorRuns();
+        this.initImages = sources.initImages();
+        BatchingSettings batching = settings.batching();
         this.batcher = new MicroBatcher<>(
-                maxBatchImages, maxBatchDelay, job -> job.spec().key(), job -> job.spec()
-                        .images());
-        this.maxBatchImages = maxBatchImages;
-        this.engine = engine;
-        this.output = output;
-        this.outcomes = outcomes;
+                batching.maxBatchImages(),
+                batching.maxBatchDelay(),
+                job -> job.spec().key(),
+                job -> job.spec().images(),
+                new Priority<>(job -> job.spec().request().priority(), batching.starvationLimit()));
+        this.maxBatchImages = batching.maxBatchImages();
+        this.engine = stages.engine();
+        this.output = stages.output();
+        this.outcomes = stages.outcomes();
         this.metrics = metrics;
-        this.grace = grace;
+        this.grace = settings.grace();
         this.clock = clock;
-        this.outage = new BrokerOutage(brokerGiveUpAfter, clock);
+        this.outage = new BrokerOutage(settings.brokerGiveUpAfter(), clock);
         outcomes.wakeWith(consumer::wakeup);
     }
 
@@ -133,6 +145,11 @@ final class PollLoop implements Runnable {
      */
     boolean joined() {
         return joined.get();
+    }
+
+    /** Whether the loop was asked to stop: it takes no more jobs. */
+    boolean stopping() {
+        return stopping;
     }
 
     /** The failure that stopped the loop, if one did. */
@@ -167,6 +184,10 @@ final class PollLoop implements Runnable {
             outcomes.fatal(JobFailure.fatal("the poll loop failed: " + e, e));
         } finally {
             engine.abandon();
+            if (outcomes.fatal().isPresent()) {
+                // nothing more will be published: the revocation that leaving runs has nothing to wait for
+                stopBy = clock.instant();
+            }
             leaveGroup();
             outcomes.fatal().ifPresent(f -> log.error("the worker stops: {}", f.getMessage(), f));
         }
@@ -297,8 +318,10 @@ final class PollLoop implements Runnable {
             switch (intake.read(record)) {
                 case RequestIntake.Accepted accepted -> {
                     var spec = accepted.spec();
+                    // what the job needs from S3 is read while it waits, off the engine thread
                     var priorResult = priorRuns.lookUp(record, spec.jobId());
-                    batcher.add(new PendingJob(record, spec, priorResult, tenures.get(partition)), now);
+                    var initImage = initImages.fetch(spec);
+                    batcher.add(new PendingJob(record, spec, priorResult, initImage, tenures.get(partition)), now);
                 }
                 case RequestIntake.Rejected rejected -> rejections.add(rejected.outcome());
             }
@@ -326,7 +349,10 @@ final class PollLoop implements Runnable {
             var settled = publisher.publish(unpublished, offsets, consumer.groupMetadata(), outage.giveUpAt());
             outage.recovered();
             ledger.markCommitted(offsets);
-            settled.forEach(this::count);
+            for (int i = 0; i < settled.size(); i++) {
+                count(settled.get(i));
+                logDeadLetter(unpublished.get(i), settled.get(i));
+            }
             unpublished.clear();
         } catch (JobFailure fatal) {
             outcomes.fatal(fatal);
@@ -354,7 +380,35 @@ final class PollLoop implements Runnable {
             case CANCELLED -> metrics.jobCancelled();
             case FAILED -> metrics.jobFailed(settled.code());
             case RETRIED -> metrics.jobRetried();
-            case DEAD_LETTERED -> metrics.jobDeadLettered();
+            case DEAD_LETTERED -> {
+                metrics.jobDeadLettered();
+                // the failed event that went with it is a failure like any other to those who watch the rate
+                if (settled.failedEvent()) {
+                    metrics.jobFailed(settled.code());
+                }
+            }
+        }
+    }
+
+    /** A dead letter is a request given up on: an operator looks for it in the log first. */
+    private static void logDeadLetter(JobOutcome outcome, OutcomePublisher.Settled settled) {
+        if (settled.kind() != OutcomePublisher.Settled.Kind.DEAD_LETTERED) {
+            return;
+        }
+        switch (outcome) {
+            case JobOutcome.Rejected rejected ->
+                log.warn(
+                        "dead-lettered {} (job {}): {}",
+                        rejected.record().coordinates(),
+                        rejected.jobId().orElse("unknown"),
+                        rejected.failure().getMessage());
+            case JobOutcome.Retry retry ->
+                log.warn(
+                        "dead-lettered {} (job {}), its retries spent: {}",
+                        retry.record().coordinates(),
+                        retry.jobId(),
+                        retry.failure().getMessage());
+            case JobOutcome.Ended ended -> {}
         }
     }
 

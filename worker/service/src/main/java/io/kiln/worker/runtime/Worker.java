@@ -53,9 +53,10 @@ public final class Worker implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthServer health;
     private volatile boolean modelLoaded;
+    // all three read by the HTTP threads' readiness probes
     private volatile ControlListener control;
-    private PollLoop loop;
-    private Thread pollThread;
+    private volatile PollLoop loop;
+    private volatile Thread pollThread;
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -147,39 +148,32 @@ public final class Worker implements AutoCloseable {
         // 4. the engine, the output stage and the poll thread
         var priorRuns = new PriorRuns(store::findManifest, metrics::manifestLookUp);
         resources.push(priorRuns);
+        var initImages = new InitImages(store::read);
+        resources.push(initImages);
         var outcomes = new Outcomes();
         var output = new OutputStage(store, identity, storage.urlExpiry(), outcomes, clock);
         resources.push(output);
         var engine = new BatchEngine(
                 new StableDiffusionPipeline(model, new SeededNoise()),
                 identity,
-                store,
-                storage.urlExpiry(),
                 cancellations,
-                live,
-                output,
-                outcomes,
+                new BatchEngine.Reporting(live, output, outcomes),
                 metrics,
                 clock);
         resources.push(engine);
-        List<String> subscribed = new ArrayList<>(List.of(topics.jobs()));
-        for (int retry = 1; retry <= config.retry().retries(); retry++) {
-            subscribed.add(topics.retryTopic(retry));
-        }
         loop = new PollLoop(
-                jobConsumers.apply(kafka.jobConsumer()),
-                subscribed,
-                publisher,
-                new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
-                priorRuns,
-                config.batching().maxBatchImages(),
-                config.batching().maxBatchDelay(),
-                engine,
-                output,
-                outcomes,
+                new PollLoop.Clients(jobConsumers.apply(kafka.jobConsumer()), publisher),
+                new PollLoop.Sources(
+                        topics.jobsAndRetries(),
+                        new RequestIntake(ServedModel.of(config.model().name(), model), model.schedulerConfig()),
+                        priorRuns,
+                        initImages),
+                new PollLoop.Stages(engine, output, outcomes),
+                new PollLoop.Settings(
+                        config.batching(),
+                        config.shutdown().grace(),
+                        config.retry().brokerGiveUpAfter()),
                 metrics,
-                config.shutdown().grace(),
-                config.retry().brokerGiveUpAfter(),
                 clock);
         pollThread = Thread.ofPlatform().name("kiln-poll").start(loop);
         log.info(
@@ -207,13 +201,23 @@ public final class Worker implements AutoCloseable {
         if (!modelLoaded) {
             unmet.add("model not loaded");
         }
-        if (loop == null || !loop.joined()) {
+        PollLoop polling = loop;
+        if (polling == null || !polling.joined()) {
             unmet.add("consumer group not joined");
         }
-        if (pollThread != null && !pollThread.isAlive()) {
+        if (polling != null) {
+            // the poll thread may take a while to wind down after these; no job should be sent here meanwhile
+            polling.fatal().ifPresent(failure -> unmet.add("failed: " + failure.getMessage()));
+            if (polling.stopping()) {
+                unmet.add("stopping");
+            }
+        }
+        Thread polls = pollThread;
+        if (polls != null && !polls.isAlive()) {
             unmet.add("stopped");
         }
-        if (control != null && !control.healthy()) {
+        ControlListener reader = control;
+        if (reader != null && !reader.healthy()) {
             // a worker that reads no cancels would run jobs its users have cancelled
             unmet.add("control topic not read");
         }

@@ -24,7 +24,8 @@ class MicroBatcherModelTest {
     void agreesWithTheModelOnEveryStep() {
         Random random = new Random(20_250_101L);
         for (int run = 0; run < 200; run++) {
-            MicroBatcher<String, Job> batcher = new MicroBatcher<>(MAX_IMAGES, DELAY, Job::key, Job::images);
+            MicroBatcher<String, Job> batcher =
+                    new MicroBatcher<>(MAX_IMAGES, DELAY, Job::key, Job::images, Priority.none());
             Model model = new Model();
             Instant now = T0;
             for (int step = 0; step < 300; step++) {

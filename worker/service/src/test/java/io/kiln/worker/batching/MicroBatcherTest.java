@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +16,10 @@ class MicroBatcherTest {
 
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     private static final Duration DELAY = Duration.ofMillis(100);
+    private static final Duration STARVATION = Duration.ofSeconds(1);
 
-    private final MicroBatcher<String, Job> batcher = new MicroBatcher<>(4, DELAY, Job::key, Job::images);
+    private final MicroBatcher<String, Job> batcher =
+            new MicroBatcher<>(4, DELAY, Job::key, Job::images, Priority.none());
 
     private static Instant at(long millis) {
         return T0.plusMillis(millis);
@@ -25,6 +29,60 @@ class MicroBatcherTest {
         Job job = Job.of(name, key, images);
         batcher.add(job, at(arrivedMillis));
         return job;
+    }
+
+    @Test
+    void aJobOfHigherPriorityOvertakesAQueueOfItsKeyAndOfOthers() {
+        Map<Job, Integer> priorities = new HashMap<>();
+        var prioritized = new MicroBatcher<String, Job>(
+                1, DELAY, Job::key, Job::images, new Priority<>(job -> priorities.getOrDefault(job, 0), STARVATION));
+        List<Job> low = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            low.add(Job.of("low-" + i, "sd15", 1));
+            prioritized.add(low.getLast(), at(i));
+        }
+        Job otherKey = Job.of("other", "sd15-img2img", 1);
+        prioritized.add(otherKey, at(5));
+        Job high = Job.of("high", "sd15", 1);
+        priorities.put(high, 10);
+        prioritized.add(high, at(10));
+        Job higherElsewhere = Job.of("higher", "sd15-img2img", 1);
+        priorities.put(higherElsewhere, 20);
+        prioritized.add(higherElsewhere, at(20));
+
+        assertThat(drain(prioritized, at(200)))
+                .containsExactly(higherElsewhere, high, low.get(0), low.get(1), low.get(2), low.get(3), otherKey);
+    }
+
+    /**
+     * How a low-priority job is kept from starving: once it has waited the starvation limit, it goes before every
+     * priority. Urgent jobs arriving all the time delay it by at most that long, and the batch running when it passes.
+     */
+    @Test
+    void aJobOvertakenForTheStarvationLimitGoesBeforeAnyPriority() {
+        Map<Job, Integer> priorities = new HashMap<>();
+        var prioritized = new MicroBatcher<String, Job>(
+                1, DELAY, Job::key, Job::images, new Priority<>(job -> priorities.getOrDefault(job, 0), STARVATION));
+        Job low = Job.of("low", "sd15", 1);
+        prioritized.add(low, at(0));
+        List<Job> urgent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            urgent.add(Job.of("urgent-" + i, "sd15", 1));
+            priorities.put(urgent.getLast(), 10);
+            prioritized.add(urgent.getLast(), at(STARVATION.toMillis() - 100 + i));
+        }
+
+        assertThat(prioritized.poll(at(STARVATION.toMillis() - 1))).contains(List.of(urgent.get(0)));
+        assertThat(prioritized.poll(at(STARVATION.toMillis()))).contains(List.of(low));
+        assertThat(drain(prioritized, at(STARVATION.toMillis()))).containsExactly(urgent.get(1), urgent.get(2));
+    }
+
+    private static List<Job> drain(MicroBatcher<String, Job> batcher, Instant now) {
+        List<Job> order = new ArrayList<>();
+        for (Optional<List<Job>> batch = batcher.poll(now); batch.isPresent(); batch = batcher.poll(now)) {
+            order.addAll(batch.get());
+        }
+        return order;
     }
 
     @Test
@@ -51,7 +109,7 @@ class MicroBatcherTest {
 
     @Test
     void zeroDelayClosesEveryBatchAtOnce() {
-        MicroBatcher<String, Job> eager = new MicroBatcher<>(4, Duration.ZERO, Job::key, Job::images);
+        MicroBatcher<String, Job> eager = new MicroBatcher<>(4, Duration.ZERO, Job::key, Job::images, Priority.none());
         Job a = Job.of("a", "sd15", 1);
         eager.add(a, at(0));
 
@@ -232,19 +290,19 @@ class MicroBatcherTest {
 
     @Test
     void rejectsInvalidSettings() {
-        assertThatThrownBy(() -> new MicroBatcher<>(0, DELAY, Job::key, Job::images))
+        assertThatThrownBy(() -> new MicroBatcher<>(0, DELAY, Job::key, Job::images, Priority.none()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxBatchImages");
-        assertThatThrownBy(() -> new MicroBatcher<>(4, Duration.ofMillis(-1), Job::key, Job::images))
+        assertThatThrownBy(() -> new MicroBatcher<>(4, Duration.ofMillis(-1), Job::key, Job::images, Priority.none()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxBatchDelay");
-        assertThatThrownBy(() -> new MicroBatcher<String, Job>(4, null, Job::key, Job::images))
+        assertThatThrownBy(() -> new MicroBatcher<String, Job>(4, null, Job::key, Job::images, Priority.none()))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("maxBatchDelay");
-        assertThatThrownBy(() -> new MicroBatcher<String, Job>(4, DELAY, null, Job::images))
+        assertThatThrownBy(() -> new MicroBatcher<String, Job>(4, DELAY, null, Job::images, Priority.none()))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("key");
-        assertThatThrownBy(() -> new MicroBatcher<String, Job>(4, DELAY, Job::key, null))
+        assertThatThrownBy(() -> new MicroBatcher<String, Job>(4, DELAY, Job::key, null, Priority.none()))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("images");
     }

@@ -29,6 +29,23 @@ class SettingsRecordsTest {
     }
 
     @Test
+    void subscribesToTheJobTopicAndEveryRetryTopicOfItWhateverTheirNumber() {
+        var subscribed = TopicSettings.defaults().jobsAndRetries().asMatchPredicate();
+
+        assertThat(List.of("kiln.jobs.v1", "kiln.jobs.v1-retry-1", "kiln.jobs.v1-retry-3", "kiln.jobs.v1-retry-12"))
+                .allMatch(subscribed);
+        assertThat(List.of(
+                        "kiln.jobs.v1.DLT",
+                        "kiln.jobs.v1-retry-0",
+                        "kiln.jobs.v1-retry-",
+                        "kiln.jobs.v1-retry-1x",
+                        "kilnXjobs.v1",
+                        "kiln.events.v1",
+                        "kiln.control.v1"))
+                .noneMatch(subscribed);
+    }
+
+    @Test
     void refusesIllegalOrSharedTopicNamesByField() {
         assertThatThrownBy(() -> new TopicSettings("jobs", "bad topic", "dlt", "control"))
                 .hasMessageStartingWith("events: ");
@@ -55,10 +72,12 @@ class SettingsRecordsTest {
 
     @Test
     void batchingRetryShutdownAndHttpCheckTheirRangesByField() {
-        assertThatThrownBy(() -> new BatchingSettings(0, Duration.ZERO))
+        assertThatThrownBy(() -> new BatchingSettings(0, Duration.ZERO, MINUTE))
                 .hasMessage("maxBatchImages: must be from 1 to 2147483647, was 0");
-        assertThatThrownBy(() -> new BatchingSettings(1, Duration.ofMillis(-1)))
+        assertThatThrownBy(() -> new BatchingSettings(1, Duration.ofMillis(-1), MINUTE))
                 .hasMessageStartingWith("maxBatchDelay: ");
+        assertThatThrownBy(() -> new BatchingSettings(1, Duration.ZERO, Duration.ofSeconds(-1)))
+                .hasMessageStartingWith("starvationLimit: ");
         assertThatThrownBy(() -> new RetrySettings(
                         List.of(Duration.ofSeconds(-1)),
                         Duration.ofMillis(1),

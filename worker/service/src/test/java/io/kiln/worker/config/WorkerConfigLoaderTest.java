@@ -70,7 +70,7 @@ class WorkerConfigLoaderTest {
         assertThat(config.storage().prefix()).isEmpty();
         assertThat(config.storage().urlExpiry()).isEqualTo(Duration.ofHours(1));
         assertThat(config.model()).isEqualTo(new ModelSettings(model, "sd-v1-5", "cpu", "float32"));
-        assertThat(config.batching()).isEqualTo(new BatchingSettings(8, Duration.ofMillis(200)));
+        assertThat(config.batching()).isEqualTo(new BatchingSettings(8, Duration.ofMillis(200), Duration.ofMinutes(1)));
         assertThat(config.retry().delays())
                 .containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
         assertThat(config.retry().retries()).isEqualTo(3);
@@ -108,6 +108,7 @@ class WorkerConfigLoaderTest {
                 "retry.delays=5s,30s",
                 "retry.storage-initial-backoff=100ms",
                 "retry.storage-max-backoff=5s",
+                "batch.starvation-limit=3m",
                 "retry.storage-give-up-after=1m",
                 "retry.broker-give-up-after=90s",
                 "shutdown.grace=2m",
@@ -131,7 +132,7 @@ class WorkerConfigLoaderTest {
         assertThat(config.storage().prefix()).isEqualTo("outputs/v1");
         assertThat(config.storage().urlExpiry()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.model()).isEqualTo(new ModelSettings(model, "sd15", "gpu1", "float16"));
-        assertThat(config.batching()).isEqualTo(new BatchingSettings(4, Duration.ofMillis(50)));
+        assertThat(config.batching()).isEqualTo(new BatchingSettings(4, Duration.ofMillis(50), Duration.ofMinutes(3)));
         assertThat(config.retry())
                 .isEqualTo(new RetrySettings(
                         List.of(Duration.ofSeconds(5), Duration.ofSeconds(30)),

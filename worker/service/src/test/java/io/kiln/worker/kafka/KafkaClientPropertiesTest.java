@@ -16,7 +16,8 @@ class KafkaClientPropertiesTest {
             "enable.auto.commit", "true",
             "isolation.level", "read_uncommitted",
             "enable.idempotence", "false",
-            "linger.ms", "20");
+            // the worker sets 20 and 0: a value of its own would not tell whether the operator's won
+            "linger.ms", "50");
 
     private final KafkaClientProperties properties = new KafkaClientProperties(
             new KafkaSettings("broker:9092", "kiln-workers", Optional.of("gpu-0"), OPERATOR), "gpu-0");
@@ -49,8 +50,16 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void theControlConsumerReadsOnlyCommittedCancelsWhateverTheOperatorSets() {
+        assertThat(properties.controlConsumer())
+                .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                .containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
     void theOperatorTunesWhatTheGuaranteesDoNotRestOn() {
-        assertThat(properties.eventProducer()).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "20");
-        assertThat(properties.controlConsumer()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(properties.eventProducer()).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "50");
+        assertThat(properties.transactionalProducer()).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "50");
     }
 }

@@ -66,6 +66,12 @@ class RedirectsTest {
         trail.remove(Headers.ATTEMPT);
         trail.add(Headers.ATTEMPT, "3".getBytes(StandardCharsets.UTF_8));
         assertThat(redirects.retry(second, "job-1", storage, FAILED_AT)).isEmpty();
+
+        // a record from a retry topic today's shorter policy no longer names: retries spent, a dead letter next
+        trail.remove(Headers.ATTEMPT);
+        trail.add(Headers.ATTEMPT, "4".getBytes(StandardCharsets.UTF_8));
+        JobRecord stranded = record("kiln.jobs.v1-retry-3", 0, 9, trail);
+        assertThat(redirects.retry(stranded, "job-1", storage, FAILED_AT)).isEmpty();
     }
 
     @Test

@@ -196,7 +196,7 @@ class ImageStoreIT {
     }
 
     private static ResultManifest manifest(String jobId, StoredImage image) {
-        return new ResultManifest(jobId, List.of(image), 1, TIMINGS, NOW, "worker-it");
+        return new ResultManifest(jobId, List.of(image), 1, TIMINGS, NOW, "worker-it", null);
     }
 
     static byte[] png(int width, int height) {

@@ -25,7 +25,8 @@ class ResultManifestTest {
             4,
             new JobEvent.Succeeded.Timings(12, 3_400, 180, 6),
             Instant.parse("2025-06-01T12:34:56.789Z"),
-            "worker-7");
+            "worker-7",
+            SHA);
 
     @Test
     void readsBackEqualFromItsJson() {
@@ -37,7 +38,8 @@ class ResultManifestTest {
         JsonNode json = JsonCodec.mapper().readTree(MANIFEST.toJson());
 
         assertThat(json.propertyNames())
-                .containsExactlyInAnyOrder("job_id", "images", "batch_size", "timings", "completed_at", "worker");
+                .containsExactlyInAnyOrder(
+                        "job_id", "images", "batch_size", "timings", "completed_at", "worker", "request_sha256");
         assertThat(json.get("images").get(0).propertyNames())
                 .containsExactlyInAnyOrder("uri", "seed", "width", "height", "size_bytes", "sha256");
         assertThat(json.get("images").get(1).get("uri").asString())
@@ -63,14 +65,31 @@ class ResultManifestTest {
     }
 
     @Test
+    void answersOnlyTheRequestItWasStoredFor() {
+        assertThat(MANIFEST.answers(SHA)).isTrue();
+        assertThat(MANIFEST.answers("0".repeat(64))).isFalse();
+    }
+
+    @Test
+    void aManifestWrittenBeforeRequestsWereRecordedAnswersAny() {
+        String older =
+                new String(MANIFEST.toJson(), StandardCharsets.UTF_8).replaceAll(",\\s*\"request_sha256\"[^,}]*", "");
+
+        ResultManifest read = ResultManifest.fromJson(older.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.requestSha256()).isNull();
+        assertThat(read.answers("0".repeat(64))).isTrue();
+    }
+
+    @Test
     void rejectsABatchSmallerThanItsImagesAndAnEmptyImageList() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() ->
-                        new ResultManifest("j", MANIFEST.images(), 1, MANIFEST.timings(), MANIFEST.completedAt(), "w"))
+                .isThrownBy(() -> new ResultManifest(
+                        "j", MANIFEST.images(), 1, MANIFEST.timings(), MANIFEST.completedAt(), "w", null))
                 .withMessageContaining("batch size 1");
         assertThatIllegalArgumentException()
-                .isThrownBy(
-                        () -> new ResultManifest("j", List.of(), 1, MANIFEST.timings(), MANIFEST.completedAt(), "w"))
+                .isThrownBy(() ->
+                        new ResultManifest("j", List.of(), 1, MANIFEST.timings(), MANIFEST.completedAt(), "w", null))
                 .withMessageContaining("no image");
     }
 

@@ -1,6 +1,7 @@
 package io.kiln.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kiln.contracts.ErrorCode;
 import io.kiln.contracts.Headers;
@@ -27,7 +28,7 @@ class PoisonIT {
     void poisonGoesToTheDeadLetterTopicWithItsTrailAndGoodJobsSucceed(KafkaEndpoint kafka, S3Endpoint s3)
             throws Exception {
         try (var kit = new WorkerKit(kafka, s3)) {
-            kit.startWorker("poison");
+            Worker worker = kit.startWorker("poison");
             EventLog events = kit.events();
             byte[] garbage = {(byte) 0xff, 0x00, (byte) 0xfe, 0x13, 0x37};
             byte[] malformed = "{\"prompt\": \"a cat\",".getBytes(StandardCharsets.UTF_8);
@@ -86,6 +87,13 @@ class PoisonIT {
             assertThat(header(letter, Headers.ATTEMPT)).isEqualTo("1");
             assertThat(Instant.parse(header(letter, Headers.FAILED_AT))).isBefore(Instant.now());
             assertThat(dead.get("malformed").value()).isEqualTo(malformed);
+
+            // each dead letter went out with a failed event, and both are counted
+            int port = worker.httpPort();
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(WorkerKit.metric(port, "kiln_jobs_dead_lettered_total"))
+                            .isEqualTo(5));
+            assertThat(WorkerKit.metric(port, "kiln_jobs_failed_total")).isEqualTo(5);
         }
     }
 

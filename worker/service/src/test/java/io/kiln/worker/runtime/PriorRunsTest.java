@@ -27,7 +27,8 @@ class PriorRunsTest {
             1,
             new JobEvent.Succeeded.Timings(1, 2, 3, 4),
             Instant.EPOCH,
-            "worker-a");
+            "worker-a",
+            null);
 
     private final List<String> reads = new CopyOnWriteArrayList<>();
     private final AtomicInteger counted = new AtomicInteger();

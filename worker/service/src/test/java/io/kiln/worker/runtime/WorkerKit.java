@@ -1,6 +1,7 @@
 package io.kiln.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kiln.clients.S3ClientFactory;
 import io.kiln.contracts.CancelCommand;
@@ -228,6 +229,40 @@ final class WorkerKit implements AutoCloseable {
         }
     }
 
+    /** Creates {@code topic} with the job topic's partition count, as the worker would a retry topic. */
+    void createTopic(String topic) throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
+        }
+    }
+
+    /**
+     * Writes {@code request} to {@code topic} as a retry record of attempt {@code attempt} whose wait is over, with
+     * the trail a worker writes (see Redirects).
+     */
+    void submitRetry(String topic, GenerationRequest request, int attempt) {
+        byte[] key = request.jobId().getBytes(StandardCharsets.UTF_8);
+        var record = new ProducerRecord<>(topic, key, JsonCodec.write(request));
+        record.headers()
+                .add(Headers.JOB_ID, key)
+                .add(Headers.ATTEMPT, utf8(Integer.toString(attempt)))
+                .add(Headers.NOT_BEFORE, utf8(Instant.now().minusSeconds(1).toString()))
+                .add(Headers.ORIGINAL_TOPIC, utf8(jobsTopic()))
+                .add(Headers.ORIGINAL_PARTITION, utf8("0"))
+                .add(Headers.ORIGINAL_OFFSET, utf8("0"));
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot write the retry of " + request.jobId(), e);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     void cancel(String jobId, String reason) {
         var record = new ProducerRecord<>(
                 name + ".control",
@@ -335,6 +370,19 @@ final class WorkerKit implements AutoCloseable {
         }
     }
 
+    /** Deletes the job topic and creates it again, empty, as an operator starting over would. */
+    void recreateJobsTopic() throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(jobsTopic())).all().get();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                admin.createTopics(List.of(new NewTopic(jobsTopic(), PARTITIONS, (short) 1)))
+                        .all()
+                        .get();
+                return true;
+            });
+        }
+    }
+
     /** Commits {@code offset} with {@code metadata} for the group, as a worker that owned the partition would. */
     void commit(int partition, long offset, String metadata) throws InterruptedException, ExecutionException {
         try (Admin admin = admin()) {
@@ -415,6 +463,12 @@ final class WorkerKit implements AutoCloseable {
                 .stream()
                 .map(S3Object::key)
                 .collect(Collectors.toSet());
+    }
+
+    void putObject(String key, byte[] bytes) {
+        s3Client.putObject(
+                request -> request.bucket(bucket()).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
     }
 
     byte[] object(String key) {
