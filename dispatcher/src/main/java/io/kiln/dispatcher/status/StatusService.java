@@ -40,9 +40,10 @@ public final class StatusService implements AutoCloseable {
     // KafkaStreams.start() returns once the global store has caught up with the status topic; before that the store
     // opens and answers from a partial copy, where a job accepted long ago would read as never accepted
     private volatile boolean caughtUp;
-    // the global store lives as long as the application: looked up once, since KafkaStreams.store() on every find
-    // showed in the API benchmark's profile; a closed store still answers InvalidStateStoreException
+    // the global stores live as long as the application: each looked up once, since KafkaStreams.store() on every
+    // find showed in the API benchmark's profile; a closed store still answers InvalidStateStoreException
     private volatile ReadOnlyKeyValueStore<String, StoredStatus> statusStore;
+    private volatile ReadOnlyKeyValueStore<String, String> indexStore;
 
     private StatusService(KafkaStreams streams, Admin admin, TopicSettings topics) {
         this.streams = streams;
@@ -109,13 +110,7 @@ public final class StatusService implements AutoCloseable {
             throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")");
         }
         try {
-            ReadOnlyKeyValueStore<String, StoredStatus> store = statusStore;
-            if (store == null) {
-                store = streams.store(StoreQueryParameters.fromNameAndType(
-                        StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
-                statusStore = store;
-            }
-            return Optional.ofNullable(store.get(jobId));
+            return Optional.ofNullable(statusStore().get(jobId));
         } catch (InvalidStateStoreException | IllegalStateException e) {
             // IllegalStateException: Streams is stopping, stopped or failed, and its store is gone
             throw new StatusUnavailableException("job status is not available (" + streams.state() + ")", e);
@@ -136,10 +131,8 @@ public final class StatusService implements AutoCloseable {
             throw new StatusUnavailableException("job status is not available yet (" + streams.state() + ")");
         }
         try {
-            ReadOnlyKeyValueStore<String, StoredStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
-                    StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore()));
-            ReadOnlyKeyValueStore<String, String> index = streams.store(StoreQueryParameters.fromNameAndType(
-                    StatusTopology.BY_KEY_STORE, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, StoredStatus> statuses = statusStore();
+            ReadOnlyKeyValueStore<String, String> index = indexStore();
             String from = after == null ? KeyIndex.first(keyName) : KeyIndex.after(after);
             List<StoredStatus> jobs = new ArrayList<>();
             int scanned = 0;
@@ -160,6 +153,28 @@ public final class StatusService implements AutoCloseable {
         } catch (InvalidStateStoreException | IllegalStateException e) {
             throw new StatusUnavailableException("job status is not available (" + streams.state() + ")", e);
         }
+    }
+
+    private ReadOnlyKeyValueStore<String, StoredStatus> statusStore() {
+        ReadOnlyKeyValueStore<String, StoredStatus> store = statusStore;
+        if (store == null) {
+            store = globalStore(StatusTopology.STATUS_STORE);
+            statusStore = store;
+        }
+        return store;
+    }
+
+    private ReadOnlyKeyValueStore<String, String> indexStore() {
+        ReadOnlyKeyValueStore<String, String> store = indexStore;
+        if (store == null) {
+            store = globalStore(StatusTopology.BY_KEY_STORE);
+            indexStore = store;
+        }
+        return store;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> globalStore(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
     /** Whether {@code cursor}, a page's {@link JobPage#nextCursor()}, is one of {@code keyName}'s. */
