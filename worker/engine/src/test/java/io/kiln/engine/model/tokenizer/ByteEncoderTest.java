@@ -23,4 +23,14 @@ class ByteEncoderTest {
         assertThat(ByteEncoder.encode("é")).isEqualTo("Ã©");
         assertThat(ByteEncoder.encode("🎉")).isEqualTo("ðŁİī");
     }
+
+    @Test
+    void listsTheAlphabetInClipsVocabularyOrder() {
+        String alphabet = ByteEncoder.alphabet();
+
+        assertThat(alphabet).hasSize(256).startsWith("!\"#").endsWith("\u0142\u0143");
+        assertThat(alphabet.chars().distinct().count()).isEqualTo(256);
+        assertThat(alphabet.indexOf('~')).isEqualTo(93);
+        assertThat(alphabet.indexOf('\u0100')).isEqualTo(188);
+    }
 }
