@@ -2,6 +2,7 @@ package io.kiln.engine.model.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import io.kiln.engine.model.nn.Activations;
 import io.kiln.engine.model.nn.Scopes;
 
@@ -28,6 +29,18 @@ public record Posterior(NDArray mean, NDArray logvar) {
     /** σ = exp(½·log σ²), (B, L, h, w). */
     public NDArray std() {
         return Activations.scale(logvar, 0.5f).exp();
+    }
+
+    /**
+     * KL(q ‖ N(0, I)) per latent element, averaged: ½·mean(μ² + σ² − 1 − log σ²), the regulariser of the KL
+     * autoencoder's training loss (LDM's {@code DiagonalGaussianDistribution.kl}, which sums where this averages).
+     */
+    public NDArray kl() {
+        return Scopes.scoped(() -> {
+            NDArray terms = mean.square().add(logvar.exp()).sub(logvar); // (B, L, h, w): μ² + σ² − log σ²
+            NDArray one = terms.getManager().ones(new Shape(), terms.getDataType(), terms.getDevice());
+            return Activations.scale(terms.mean().sub(one), 0.5f);
+        });
     }
 
     /**
