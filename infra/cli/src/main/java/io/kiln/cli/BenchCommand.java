@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
             PipelineBenchCommand.class,
             WorkerBenchCommand.class,
             ModelBenchCommand.class,
-            ApiBenchCommand.class
+            ApiBenchCommand.class,
+            TrainBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
     @Spec

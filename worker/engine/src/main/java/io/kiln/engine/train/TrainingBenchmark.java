@@ -1,0 +1,71 @@
+package io.kiln.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.kiln.engine.model.nn.Parameter;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Where a training update's time goes: the same batches timed as a forward pass only, as forward and backward, and
+ * as the whole update (clipping, AdamW and the moving average too). The ratios say what backpropagation and the
+ * optimiser cost on top of the loss itself.
+ */
+public final class TrainingBenchmark {
+    /** Samples per second of each way of running a stage's step. */
+    public record Throughput(String stage, int batchSize, double forward, double forwardBackward, double update) {}
+
+    private TrainingBenchmark() {}
+
+    /** Times {@code runs} steps of each kind after {@code warmUps} untimed ones. */
+    public static Throughput measure(TrainingStage stage, TrainingSettings settings, int warmUps, int runs) {
+        Map<String, Parameter> trained = stage.trained();
+        try (NDManager state = NDManager.newBaseManager()) {
+            AdamW adam = new AdamW(trained, AdamW.Settings.TORCH_DEFAULTS, state);
+            Ema ema = new Ema(trained, settings.emaDecay(), state);
+            trained.values().forEach(parameter -> parameter.array().setRequiresGradient(true));
+            double update = samplesPerSecond(settings, warmUps, runs, (random, t) -> {
+                backward(stage, random, settings.batchSize());
+                Gradients.clip(trained.values(), settings.clipNorm());
+                adam.step(t, settings.learningRate());
+                ema.update(t);
+                Gradients.zero(trained.values());
+            });
+            double forwardBackward = samplesPerSecond(settings, warmUps, runs, (random, t) -> {
+                backward(stage, random, settings.batchSize());
+                Gradients.zero(trained.values());
+            });
+            trained.values().forEach(parameter -> parameter.array().setRequiresGradient(false));
+            double forward = samplesPerSecond(
+                    settings, warmUps, runs, (random, t) -> stage.loss(random, settings.batchSize()).getFloat());
+            return new Throughput(stage.name(), settings.batchSize(), forward, forwardBackward, update);
+        }
+    }
+
+    private static void backward(TrainingStage stage, SplittableRandom random, int batchSize) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = stage.loss(random, batchSize);
+            collector.backward(loss);
+        }
+    }
+
+    private interface Step {
+        void run(SplittableRandom random, long t);
+    }
+
+    private static double samplesPerSecond(TrainingSettings settings, int warmUps, int runs, Step step) {
+        long started = 0;
+        for (int t = 1; t <= warmUps + runs; t++) {
+            if (t == warmUps + 1) {
+                started = System.nanoTime();
+            }
+            try (NDScope ignored = new NDScope()) {
+                step.run(new SplittableRandom(settings.seed() + t), t);
+            }
+        }
+        return runs * (double) settings.batchSize() / ((System.nanoTime() - started) / 1e9);
+    }
+}
