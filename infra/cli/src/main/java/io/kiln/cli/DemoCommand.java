@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Submits --count jobs for --prompt to a local Kiln cluster through the HTTP API, shows each job's progress"
+            "Submits --count jobs for --prompt (or shapes prompts in turn) to a local Kiln cluster through the HTTP API, shows each job's progress"
                     + " as its events arrive, and downloads the PNGs to --out.",
             "Uses the kiln local running from --dir, or starts one with one worker for the demo and stops it"
                     + " afterwards. Job i gets seed i, so a rerun draws the same pictures."
@@ -44,7 +46,13 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every job succeeded", "1:a job failed or the cluster could not start", "2:bad arguments"})
 final class DemoCommand implements Callable<Integer> {
-    static final String DEFAULT_PROMPT = "a red circle on a blue background, top left";
+    /** Pictures the repository's model can draw, one per job in turn when no --prompt is given. */
+    static final List<String> DEFAULT_PROMPTS = List.of(
+            "a red circle on a blue background, top left",
+            "a large yellow square on a purple background",
+            "a small white triangle at the bottom right, black background",
+            "an orange circle in the center, green background");
+
     private static final int MAX_COUNT = 16;
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
@@ -54,8 +62,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--prompt",
             paramLabel = "TEXT",
-            defaultValue = DEFAULT_PROMPT,
-            description = "What to draw (default: ${DEFAULT-VALUE}).")
+            description = "What every job draws (default: four shapes prompts in turn, such as \"a red circle on a"
+                    + " blue background, top left\").")
     private String prompt;
 
     @Option(
@@ -119,11 +127,16 @@ final class DemoCommand implements Callable<Integer> {
             List<JobHandle> jobs = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
                 jobs.add(client.submit(GenerationRequest.builder()
-                        .prompt(prompt)
+                        .prompt(prompt(i))
                         .seed((long) i)
                         .build()));
             }
-            console.println("Submitted " + count + " job(s) for \"" + prompt + "\":");
+            String prompts = IntStream.rangeClosed(1, count)
+                    .mapToObj(this::prompt)
+                    .distinct()
+                    .map(text -> "\"" + text + "\"")
+                    .collect(Collectors.joining(", "));
+            console.println("Submitted " + count + " job(s) for " + prompts + ":");
             List<JobUpdate> ends = follow(jobs, console);
 
             Files.createDirectories(out);
@@ -142,6 +155,11 @@ final class DemoCommand implements Callable<Integer> {
             images.forEach(image -> console.println("  " + image));
             return failed == 0 ? ExitCode.OK : ExitCode.SOFTWARE;
         }
+    }
+
+    /** The prompt of job {@code i}, counted from 1. */
+    private String prompt(int i) {
+        return prompt != null ? prompt : DEFAULT_PROMPTS.get((i - 1) % DEFAULT_PROMPTS.size());
     }
 
     /** Follows every job's event stream on a thread of its own, drawing the board; returns each job's final event. */

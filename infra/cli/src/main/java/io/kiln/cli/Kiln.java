@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             CheckModelCommand.class,
             GenerateCommand.class,
+            EvalShapesCommand.class,
             TrainCommand.class,
             TokenizeCommand.class,
             BenchCommand.class,
@@ -56,6 +57,6 @@ public final class Kiln implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "Missing command: infra, local, validate, generate, check-model, tokenize, train, bench, worker or dlq");
+                "Missing command: infra, local, demo, validate, generate, eval-shapes, check-model, tokenize, train, bench, worker or dlq");
     }
 }

@@ -1,5 +1,6 @@
 package io.kiln.cli;
 
+import io.kiln.engine.train.ShapesRecipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,10 +15,10 @@ final class ModelArguments {
 
     @Option(
             names = "--model",
-            required = true,
             paramLabel = "PATH",
             description = "A diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/) or an"
-                    + " original single-file .safetensors checkpoint.")
+                    + " original single-file .safetensors checkpoint (default: the repository's model, "
+                    + "models/kiln-shapes).")
     private Path model;
 
     @Option(
@@ -28,11 +29,18 @@ final class ModelArguments {
     private Path tokenizer;
 
     /**
-     * The checkpoint.
+     * The checkpoint: {@code --model}, else the repository's model.
      *
      * @throws ParameterException if it does not exist or is neither a folder nor a {@code .safetensors} file
      */
     Path model() {
+        if (model == null) {
+            if (!Files.isDirectory(ShapesRecipe.REPOSITORY_MODEL)) {
+                throw invalid("no model: the default, " + ShapesRecipe.REPOSITORY_MODEL + ", is not in "
+                        + Path.of("").toAbsolutePath() + "; run from the repository root or pass --model");
+            }
+            return ShapesRecipe.REPOSITORY_MODEL;
+        }
         if (!Files.exists(model)) {
             throw invalid("--model: no such file or folder: " + model);
         }
@@ -57,13 +65,13 @@ final class ModelArguments {
     Path tokenizerDir() {
         if (!isSingleFile()) {
             if (tokenizer != null) {
-                throw invalid("--tokenizer: only for a single-file checkpoint; " + model + " has its own tokenizer/");
+                throw invalid("--tokenizer: only for a single-file checkpoint; " + model() + " has its own tokenizer/");
             }
-            return model.resolve("tokenizer");
+            return model().resolve("tokenizer");
         }
         if (tokenizer == null) {
             throw invalid(
-                    "--tokenizer: required for the single-file checkpoint " + model + ", which holds no vocabulary");
+                    "--tokenizer: required for the single-file checkpoint " + model() + ", which holds no vocabulary");
         }
         if (!Files.isDirectory(tokenizer)) {
             throw invalid("--tokenizer: no such folder: " + tokenizer);

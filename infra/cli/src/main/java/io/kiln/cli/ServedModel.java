@@ -1,6 +1,7 @@
 package io.kiln.cli;
 
 import io.kiln.bench.TinyRandomModel;
+import io.kiln.engine.train.ShapesRecipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,9 +17,6 @@ import java.util.Optional;
  */
 record ServedModel(Path path, String origin) {
 
-    /** The repository's own small model, relative to the working directory as {@code ./kiln} runs from the root. */
-    static final Path REPOSITORY_MODEL = Path.of("models", "kiln-shapes");
-
     ServedModel {
         path = path.toAbsolutePath().normalize();
     }
@@ -29,18 +27,23 @@ record ServedModel(Path path, String origin) {
     }
 
     /**
-     * {@code given} if there is one; else {@link #REPOSITORY_MODEL} if it exists; else a model with random weights
-     * that this method writes into {@code dir} once and finds there on later starts.
+     * {@code given} if there is one; else {@link ShapesRecipe#REPOSITORY_MODEL} if it exists; else a model with random
+     * weights that this method writes into {@code dir} once and finds there on later starts.
      */
     static ServedModel choose(Optional<Path> given, Path dir) {
+        return choose(given, dir, ShapesRecipe.REPOSITORY_MODEL);
+    }
+
+    /** {@link #choose(Optional, Path)} with the repository's model at {@code repositoryModel}. */
+    static ServedModel choose(Optional<Path> given, Path dir, Path repositoryModel) {
         if (given.isPresent()) {
             return new ServedModel(given.get(), "given with --model");
         }
-        if (Files.isDirectory(REPOSITORY_MODEL)) {
-            return new ServedModel(REPOSITORY_MODEL, "the repository's model");
+        if (Files.isDirectory(repositoryModel)) {
+            return new ServedModel(repositoryModel, "the repository's model");
         }
         Path tiny = dir.resolve(TinyRandomModel.NAME);
-        String origin = "random weights, its images are noise: " + REPOSITORY_MODEL + " is not there; pass --model";
+        String origin = "random weights, its images are noise: " + repositoryModel + " is not there; pass --model";
         if (Files.isDirectory(tiny)) {
             return new ServedModel(tiny, origin);
         }

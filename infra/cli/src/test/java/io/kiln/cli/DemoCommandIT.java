@@ -39,7 +39,7 @@ class DemoCommandIT {
                 .containsSubsequence(
                         "No kiln local runs from",
                         "dispatcher ready",
-                        "Submitted 1 job(s) for \"" + DemoCommand.DEFAULT_PROMPT + "\"",
+                        "Submitted 1 job(s) for \"" + DemoCommand.DEFAULT_PROMPTS.getFirst() + "\"",
                         "succeeded",
                         "Images:",
                         "pictures",

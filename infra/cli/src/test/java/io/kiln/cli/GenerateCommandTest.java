@@ -134,6 +134,20 @@ class GenerateCommandTest {
     }
 
     @Test
+    void withoutModelUsesTheRepositoryModelAndNamesItWhenAbsent() {
+        // the tests run in infra/cli, which has no models/kiln-shapes
+        CommandRun run = CommandRun.of(
+                "generate",
+                "--prompt",
+                "a red circle",
+                "--out",
+                dir.resolve("x.png").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("no model: the default, models/kiln-shapes, is not in", "pass --model");
+    }
+
+    @Test
     void strengthWithoutAnInitImageIsRefused() {
         CommandRun run = CommandRun.of("generate", "--model", tiny(), "--prompt", "x", "--strength", "0.5");
 

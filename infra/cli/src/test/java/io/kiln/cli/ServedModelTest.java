@@ -28,18 +28,28 @@ class ServedModelTest {
     }
 
     @Test
+    void withoutAGivenModelServesTheRepositoryModel() throws IOException {
+        Path repositoryModel = Files.createDirectories(dir.resolve("models/kiln-shapes"));
+
+        ServedModel model = ServedModel.choose(Optional.empty(), dir.resolve("cluster"), repositoryModel);
+
+        assertThat(model.path()).isEqualTo(repositoryModel);
+        assertThat(model.origin()).isEqualTo("the repository's model");
+        assertThat(dir.resolve("cluster")).doesNotExist();
+    }
+
+    @Test
     void withoutTheRepositoryModelWritesARandomOneOnceAndFindsItOnRestart() throws IOException {
-        // the tests run in infra/cli, which has no models/kiln-shapes
-        assertThat(ServedModel.REPOSITORY_MODEL).doesNotExist();
+        Path absent = dir.resolve("models/kiln-shapes");
         Path cluster = dir.resolve("cluster");
 
-        ServedModel written = ServedModel.choose(Optional.empty(), cluster);
+        ServedModel written = ServedModel.choose(Optional.empty(), cluster, absent);
         Path weights = written.path().resolve("unet/diffusion_pytorch_model.safetensors");
         FileTime writtenAt = Files.getLastModifiedTime(weights);
-        ServedModel found = ServedModel.choose(Optional.empty(), cluster);
+        ServedModel found = ServedModel.choose(Optional.empty(), cluster, absent);
 
         assertThat(written.path()).isEqualTo(cluster.resolve(TinyRandomModel.NAME));
-        assertThat(written.origin()).contains("random weights", "models/kiln-shapes is not there");
+        assertThat(written.origin()).contains("random weights", absent + " is not there");
         assertThat(found).isEqualTo(written);
         assertThat(Files.getLastModifiedTime(weights)).isEqualTo(writtenAt);
         try (var left = Files.list(cluster)) {

@@ -3,6 +3,7 @@ package io.kiln.engine.train;
 import ai.djl.ndarray.NDManager;
 import io.kiln.engine.train.shapes.ShapesWorld;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -10,6 +11,12 @@ import java.time.Duration;
  * both stages together train in well under 90 minutes on two CPU cores.
  */
 public final class ShapesRecipe {
+    /**
+     * Where the repository keeps the trained model, relative to the working directory as {@code ./kiln} runs from the
+     * root: the model every command serves or generates with when none is named.
+     */
+    public static final Path REPOSITORY_MODEL = Path.of("models", "kiln-shapes");
+
     /** The recipe's default seed: initial weights and every draw. */
     public static final long SEED = 18;
 

@@ -235,7 +235,9 @@ class WorkerConfigLoaderTest {
                 .containsExactlyInAnyOrder(
                         "kafka.bootstrap: must be set (or environment variable KILN_KAFKA_BOOTSTRAP)",
                         "s3.bucket: must be set (or environment variable KILN_S3_BUCKET)",
-                        "model.path: must be set (or environment variable KILN_MODEL_PATH)");
+                        "model.path: must be set (or environment variable KILN_MODEL_PATH) where the default,"
+                                + " models/kiln-shapes, is not in "
+                                + Path.of("").toAbsolutePath());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.kiln.engine.train.shapes;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,19 +27,31 @@ public final class ShapesScore {
 
     /** Scores one generated image: {@code judged} is the analyzer's verdict on the image made for {@code expected}. */
     public void add(Example expected, Judgement judged) {
-        boolean stated = false;
-        boolean allRight = true;
+        add(Expectation.of(expected), judged);
+    }
+
+    /** Scores one image generated from a prompt that states {@code expected}, such as a user's, parsed. */
+    public void add(Expectation expected, Judgement judged) {
+        Map<Attribute, Boolean> verdicts = verdicts(expected, judged);
+        verdicts.forEach((attribute, right) -> byAttribute.get(attribute).add(right));
+        if (!verdicts.isEmpty()) {
+            overall.add(!verdicts.containsValue(false));
+        }
+    }
+
+    /**
+     * For each judged attribute that {@code expected} states, in the order of the report, whether {@code judged} shows
+     * it; empty when it states none.
+     */
+    public static Map<Attribute, Boolean> verdicts(Expectation expected, Judgement judged) {
+        Map<Attribute, Boolean> verdicts = new LinkedHashMap<>();
         for (Attribute attribute : JUDGED) {
-            if (expected.mentioned().contains(attribute)) {
-                boolean right = expected(expected.scene(), attribute) == judged(judged, attribute);
-                byAttribute.get(attribute).add(right);
-                stated = true;
-                allRight &= right;
+            Object wanted = expected.value(attribute);
+            if (wanted != null) {
+                verdicts.put(attribute, wanted == judged(judged, attribute));
             }
         }
-        if (stated) {
-            overall.add(allRight);
-        }
+        return verdicts;
     }
 
     /**
@@ -78,16 +91,6 @@ public final class ShapesScore {
     private static String line(String label, Tally tally) {
         String accuracy = tally.counted == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * tally.accuracy());
         return String.format(Locale.ROOT, "%-11s %6d %7d %8s%n", label, tally.right, tally.counted, accuracy);
-    }
-
-    private static Object expected(Scene scene, Attribute attribute) {
-        return switch (attribute) {
-            case SHAPE -> scene.shape();
-            case COLOUR -> scene.colour();
-            case BACKGROUND -> scene.background();
-            case PLACEMENT -> scene.placement();
-            case SIZE -> scene.size();
-        };
     }
 
     private static Object judged(Judgement judgement, Attribute attribute) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,30 @@ class ShapesScoreTest {
                         "shape            0       1     0.0%",
                         "placement        0       0        -",
                         "all stated       1       2    50.0%");
+    }
+
+    @Test
+    void scoresAParsedPromptOnlyOnWhatItStates() {
+        ShapesScore score = new ShapesScore();
+        score.add(new Expectation(null, Colour.RED, null, Placement.CENTER, Size.LARGE), RIGHT);
+        score.add(Expectation.NOTHING, RIGHT);
+
+        assertThat(score.accuracy(Attribute.COLOUR)).isEqualTo(1.0);
+        assertThat(score.accuracy(Attribute.PLACEMENT)).isEqualTo(0.0);
+        assertThat(score.accuracy(Attribute.SHAPE)).isNaN();
+        assertThat(score.scored()).isEqualTo(1);
+        assertThat(score.overallAccuracy()).isEqualTo(0.0);
+    }
+
+    @Test
+    void givesAVerdictForEachJudgedAttributeStatedInReportOrder() {
+        var expected = new Expectation(ShapeKind.TRIANGLE, Colour.RED, null, Placement.TOP_LEFT, Size.SMALL);
+
+        assertThat(ShapesScore.verdicts(expected, RIGHT))
+                .containsExactly(
+                        Map.entry(Attribute.COLOUR, true),
+                        Map.entry(Attribute.SHAPE, false),
+                        Map.entry(Attribute.PLACEMENT, true));
     }
 
     private static Example example(Set<Attribute> mentioned) {
