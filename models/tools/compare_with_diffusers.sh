@@ -14,7 +14,10 @@ set -euo pipefail
 model="${1:?usage: models/tools/compare_with_diffusers.sh MODEL_DIR}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tools="$root/models/tools"
-[[ -f "$model/model_index.json" ]] || { echo "compare: $model is not a diffusers folder (no model_index.json)" >&2; exit 2; }
+if [[ ! -f "$model/model_index.json" ]]; then
+  echo "compare: $model is not a diffusers folder (no model_index.json)" >&2
+  exit 2
+fi
 model="$(cd "$model" && pwd)"
 
 ref_env="${REF_ENV:-$root/../shared/reference/env.sh}"
@@ -23,7 +26,8 @@ if [[ -z "${PY:-}" && -f "$ref_env" ]]; then
   source "$ref_env"
 fi
 if [[ -z "${PY:-}" ]] || ! "$PY" -c 'import torch, diffusers, transformers, PIL, numpy' >/dev/null 2>&1; then
-  echo "compare: SKIPPED: the diffusers reference is not set up (no \$PY, or diffusers v0.24 not importable with it)." >&2
+  echo "compare: SKIPPED: the diffusers reference is not set up" \
+    "(no \$PY, or diffusers v0.24 not importable with it)." >&2
   echo "compare: set it up as ../shared/reference/README.md says (models/tools/README.md has the steps)," \
     "then: source ../shared/reference/env.sh" >&2
   exit 0
