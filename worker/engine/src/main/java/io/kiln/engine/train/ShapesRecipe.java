@@ -45,6 +45,6 @@ public final class ShapesRecipe {
     }
 
     public static TrainingSettings ldmSettings(long seed) {
-        return new TrainingSettings(6000, 32, 1e-3, 200, 1.0, 0.999, CHECKPOINT_EVERY, seed);
+        return new TrainingSettings(3600, 32, 6e-4, 200, 1.0, 0.999, CHECKPOINT_EVERY, seed);
     }
 }
