@@ -35,10 +35,18 @@ public final class TrainBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--warmups", defaultValue = "2", paramLabel = "N", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmups",
+            defaultValue = "2",
+            paramLabel = "N",
+            description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     private int warmUps;
 
-    @Option(names = "--runs", defaultValue = "10", paramLabel = "N", description = "Timed steps of each kind (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            defaultValue = "10",
+            paramLabel = "N",
+            description = "Timed steps of each kind (default: ${DEFAULT-VALUE}).")
     private int runs;
 
     @Override

@@ -39,8 +39,9 @@ public final class TrainingBenchmark {
                 Gradients.zero(trained.values());
             });
             trained.values().forEach(parameter -> parameter.array().setRequiresGradient(false));
-            double forward = samplesPerSecond(
-                    settings, warmUps, runs, (random, t) -> stage.loss(random, settings.batchSize()).getFloat());
+            double forward =
+                    samplesPerSecond(settings, warmUps, runs, (random, t) -> stage.loss(random, settings.batchSize())
+                            .getFloat());
             return new Throughput(stage.name(), settings.batchSize(), forward, forwardBackward, update);
         }
     }
