@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The recipe of {@code models/kiln-shapes}: the synthetic world it learns, and each stage's settings, sized so that
- * both stages together train in well under 90 minutes on two CPU cores.
+ * both stages together train in under 90 minutes on two CPU cores.
  */
 public final class ShapesRecipe {
     /**
