@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** One stage of {@code kiln train}: its options, the trainer run and the progress bar. */
@@ -38,6 +39,18 @@ abstract class TrainStageCommand implements Callable<Integer> {
             description = "Optimiser updates in the whole run (default: the recipe's).")
     Integer steps;
 
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            description = "Examples per update (default: the recipe's); for experiments, the recipe fixes it.")
+    Integer batchSize;
+
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "X",
+            description = "Peak learning rate (default: the recipe's); for experiments, the recipe fixes it.")
+    Double learningRate;
+
     @Option(names = "--resume", description = "Continue from the stage's last checkpoint instead of starting afresh.")
     boolean resume;
 
@@ -56,9 +69,20 @@ abstract class TrainStageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainingSettings settings = recipe(seed);
-        if (steps != null) {
-            settings = settings.withSteps(steps);
+        TrainingSettings recipe = recipe(seed);
+        TrainingSettings settings;
+        try {
+            settings = new TrainingSettings(
+                    steps != null ? steps : recipe.steps(),
+                    batchSize != null ? batchSize : recipe.batchSize(),
+                    learningRate != null ? learningRate : recipe.learningRate(),
+                    recipe.warmupSteps(),
+                    recipe.clipNorm(),
+                    recipe.emaDecay(),
+                    recipe.checkpointEvery(),
+                    seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ShapesModelFolder folder = new ShapesModelFolder(out);
         try (NDManager weights = NDManager.newBaseManager()) {

@@ -64,9 +64,4 @@ public record TrainingSettings(
         double cosine = 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
         return learningRate * (0.1 + 0.9 * cosine);
     }
-
-    public TrainingSettings withSteps(int newSteps) {
-        return new TrainingSettings(
-                newSteps, batchSize, learningRate, warmupSteps, clipNorm, emaDecay, checkpointEvery, seed);
-    }
 }
