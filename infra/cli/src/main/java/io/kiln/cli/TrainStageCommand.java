@@ -3,6 +3,7 @@ package io.kiln.cli;
 import ai.djl.ndarray.NDManager;
 import io.kiln.engine.train.ShapesModelFolder;
 import io.kiln.engine.train.ShapesRecipe;
+import io.kiln.engine.train.TimestepWeighting;
 import io.kiln.engine.train.Trainer;
 import io.kiln.engine.train.TrainingProgress;
 import io.kiln.engine.train.TrainingSettings;
@@ -115,9 +116,16 @@ abstract class TrainStageCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Stage 2: the UNet and the text encoder, jointly, on the stage-1 autoencoder's latents.")
     static final class Ldm extends TrainStageCommand {
+        @Option(
+                names = "--weighting",
+                paramLabel = "W",
+                description = "What each timestep's ε-error weighs: ${COMPLETION-CANDIDATES} (default: the recipe's,"
+                        + " ${DEFAULT-VALUE}); for experiments.")
+        TimestepWeighting weighting = ShapesRecipe.LDM_WEIGHTING;
+
         @Override
         TrainingStage stage(ShapesModelFolder folder, NDManager weights) throws IOException {
-            return ShapesRecipe.ldmStage(folder, seed, weights);
+            return ShapesRecipe.ldmStage(folder, weighting, seed, weights);
         }
 
         @Override

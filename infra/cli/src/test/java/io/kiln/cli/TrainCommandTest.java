@@ -25,7 +25,7 @@ class TrainCommandTest {
         assertThat(model.resolve("vae/diffusion_pytorch_model.safetensors")).isRegularFile();
         assertThat(Files.readAllLines(state.resolve("vae/loss.csv"))).hasSize(3);
 
-        CommandRun ldm = train("ldm", model, "--steps", "2");
+        CommandRun ldm = train("ldm", model, "--steps", "2", "--weighting", "SNR_PLUS_ONE");
         assertThat(ldm.exitCode()).as(ldm.err()).isZero();
         for (String file : new String[] {
             "model_index.json",
@@ -62,6 +62,14 @@ class TrainCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("steps: must be ≥ 1");
+    }
+
+    @Test
+    void namesAnUnknownWeighting() {
+        CommandRun run = train("ldm", dir.resolve("model"), "--weighting", "LOUDEST");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--weighting", "UNIFORM", "SNR_PLUS_ONE");
     }
 
     private static CommandRun train(String stage, Path model, String... more) {

@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDArray;
 public interface PipelineTrace {
     PipelineTrace NONE = new PipelineTrace() {};
 
-    /** The text context (2B, 77, D), rows [uncond_1..B; cond_1..B]; (B, 77, D) of cond rows without guidance. */
+    /** The text context (2B, T, D), rows [uncond_1..B; cond_1..B]; (B, T, D) of cond rows without guidance. */
     default void promptEmbeddings(NDArray context) {}
 
     /** The latents the loop starts from (B, 4, h, w). */

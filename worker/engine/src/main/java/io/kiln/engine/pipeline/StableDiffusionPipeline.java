@@ -26,7 +26,7 @@ import java.util.List;
  * negative prompt and guidance scale. Guidance runs the unconditional and conditional passes as one UNet batch
  * {@code [uncond_1..B ; cond_1..B]}.
  *
- * <p>Shapes: B images, h×w latents (H/8×W/8 for SD 1.x), D text width.
+ * <p>Shapes: B images, h×w latents (H/8×W/8 for SD 1.x), T text tokens (the tokenizer's {@code model_max_length}, 77 for SD 1.x), D text width.
  */
 public final class StableDiffusionPipeline {
     private static final long LATENT_CHANNELS = 4;
@@ -96,7 +96,7 @@ public final class StableDiffusionPipeline {
                 ids[j] = widen(negative.inputIds());
             }
         }
-        NDArray embeddings = model.textEncoder().forward(run.create(ids)).lastHiddenState(); // (2J or J, 77, D)
+        NDArray embeddings = model.textEncoder().forward(run.create(ids)).lastHiddenState(); // (2J or J, T, D)
         int offset = guided ? batch.size() : 0;
         long[] rows = new long[offset + batch.size()];
         for (int i = 0; i < batch.size(); i++) {
@@ -109,7 +109,7 @@ public final class StableDiffusionPipeline {
         NDArray context =
                 embeddings.get(run.create(rows)).toType(model.options().dtype(), false);
         embeddings.close();
-        return new PromptEmbeddings(context, truncated); // (2B or B, 77, D)
+        return new PromptEmbeddings(context, truncated); // (2B or B, T, D)
     }
 
     private NDArray startLatents(Batch batch, Scheduler scheduler, int start, NDManager run) {

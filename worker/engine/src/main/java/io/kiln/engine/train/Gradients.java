@@ -1,6 +1,8 @@
 package io.kiln.engine.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import io.kiln.engine.model.nn.Parameter;
 import java.util.Collection;
 
@@ -15,11 +17,12 @@ final class Gradients {
      * @return the norm before clipping
      */
     static double clip(Collection<Parameter> parameters, double maxNorm) {
-        double squares = 0;
+        // Summed on the device and read once: a read per parameter would stall the host several hundred times.
+        NDList squares = new NDList(parameters.size());
         for (Parameter parameter : parameters) {
-            squares += parameter.array().getGradient().square().sum().getFloat();
+            squares.add(parameter.array().getGradient().square().sum());
         }
-        double norm = Math.sqrt(squares);
+        double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
         if (norm > maxNorm) {
             double scale = maxNorm / (norm + 1e-6);
             parameters.forEach(parameter -> parameter.array().getGradient().muli(scale));

@@ -6,6 +6,8 @@ import io.kiln.engine.model.nn.Module;
 import io.kiln.engine.model.nn.Parameter;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Gives a freshly built module tree the initial weights PyTorch would: what diffusers' and transformers' modules get
@@ -26,14 +28,30 @@ public final class ParameterInit {
 
     private ParameterInit() {}
 
+    /**
+     * The layers LDM's UNet wraps in {@code zero_module} (CompVis {@code openaimodel.py} and {@code attention.py}),
+     * by their diffusers keys: each ResNet block's second convolution, each spatial transformer's {@code proj_out} and
+     * the output convolution. Every residual branch then starts as the identity and the UNet's output as zero.
+     */
+    public static final Predicate<String> LDM_ZERO_MODULES = Pattern.compile(
+                    "conv_out\\..*|.*\\.resnets\\.\\d+\\.conv2\\..*|.*\\.attentions\\.\\d+\\.proj_out\\..*")
+            .asMatchPredicate();
+
     /** Initialises every parameter of {@code root} on {@code manager}, drawing in parameter order from {@code seed}. */
     public static void initialise(Module root, NDManager manager, long seed) {
+        initialise(root, manager, seed, key -> false);
+    }
+
+    /** As {@link #initialise(Module, NDManager, long)}, with the parameters {@code zeroed} accepts set to zero. */
+    public static void initialise(Module root, NDManager manager, long seed, Predicate<String> zeroed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, Parameter> parameters = root.namedParameters();
         parameters.forEach((key, parameter) -> {
             Shape shape = parameter.shape();
             float[] values = new float[Math.toIntExact(shape.size())];
-            if (key.endsWith("_embedding.weight")) {
+            if (zeroed.test(key)) {
+                // zeros
+            } else if (key.endsWith("_embedding.weight")) {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = (float) (random.nextGaussian() * EMBEDDING_STD);
                 }

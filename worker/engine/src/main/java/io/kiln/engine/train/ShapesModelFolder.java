@@ -91,6 +91,7 @@ public final class ShapesModelFolder {
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerDir);
         ObjectNode textEncoder = template("text_encoder/config.json");
         textEncoder.put("vocab_size", vocabulary);
+        textEncoder.put("max_position_embeddings", tokenizer.maxLength());
         textEncoder.put("bos_token_id", tokenizer.bosId());
         textEncoder.put("eos_token_id", tokenizer.eosId());
         textEncoder.put("pad_token_id", tokenizer.padId());

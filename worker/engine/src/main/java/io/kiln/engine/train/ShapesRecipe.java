@@ -36,8 +36,16 @@ public final class ShapesRecipe {
         return new VaeStage(folder, world(), seed, weights);
     }
 
+    /** What each timestep's error weighs in stage 2's loss. */
+    public static final TimestepWeighting LDM_WEIGHTING = TimestepWeighting.UNIFORM;
+
     public static LdmStage ldmStage(ShapesModelFolder folder, long seed, NDManager weights) throws IOException {
-        return new LdmStage(folder, world(), seed, weights);
+        return ldmStage(folder, LDM_WEIGHTING, seed, weights);
+    }
+
+    public static LdmStage ldmStage(ShapesModelFolder folder, TimestepWeighting weighting, long seed, NDManager weights)
+            throws IOException {
+        return new LdmStage(folder, world(), weighting, seed, weights);
     }
 
     public static TrainingSettings vaeSettings(long seed) {

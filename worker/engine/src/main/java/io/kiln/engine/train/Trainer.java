@@ -1,10 +1,8 @@
 package io.kiln.engine.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import io.kiln.engine.model.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,7 +62,7 @@ public final class Trainer {
                     log.info("{}: resumed at update {} of {}", stage.name(), done, settings.steps());
                 }
             }
-            train(trained, adam, ema, tensors, checkpoint, done, before);
+            train(new UpdateStep(stage, adam, ema, settings), tensors, checkpoint, done, before);
             trained.forEach((key, parameter) -> {
                 NDArray weight = parameter.array();
                 weight.setRequiresGradient(false);
@@ -75,20 +73,17 @@ public final class Trainer {
     }
 
     private void train(
-            Map<String, Parameter> trained,
-            AdamW adam,
-            Ema ema,
-            Map<String, NDArray> tensors,
-            TrainingCheckpoint checkpoint,
-            int done,
-            Duration before)
+            UpdateStep step, Map<String, NDArray> tensors, TrainingCheckpoint checkpoint, int done, Duration before)
             throws IOException {
         long started = System.nanoTime();
         long lastSave = started;
         try (LossLog losses = LossLog.open(stateDir.resolve("loss.csv"), done)) {
             for (int t = done + 1; t <= settings.steps(); t++) {
                 double learningRate = settings.learningRateAt(t);
-                double loss = update(trained, adam, ema, t, learningRate);
+                double loss;
+                try (NDScope ignored = new NDScope()) {
+                    loss = step.run(new SplittableRandom(settings.seed() * STEP_SEED_MIX + t), t, learningRate);
+                }
                 long now = System.nanoTime();
                 Duration elapsed = before.plusNanos(now - started);
                 losses.append(t, loss, learningRate, elapsed.toMillis() / 1000.0);
@@ -102,26 +97,6 @@ public final class Trainer {
                     lastSave = now;
                 }
             }
-        }
-    }
-
-    private double update(Map<String, Parameter> trained, AdamW adam, Ema ema, int t, double learningRate) {
-        try (NDScope ignored = new NDScope()) {
-            SplittableRandom random = new SplittableRandom(settings.seed() * STEP_SEED_MIX + t);
-            double loss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray objective = stage.loss(random, settings.batchSize());
-                collector.backward(objective);
-                loss = objective.getFloat();
-            }
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException(stage.name() + ": the loss diverged to " + loss + " at update " + t);
-            }
-            Gradients.clip(trained.values(), settings.clipNorm());
-            adam.step(t, learningRate);
-            ema.update(t);
-            Gradients.zero(trained.values());
-            return loss;
         }
     }
 

@@ -1,10 +1,7 @@
 package io.kiln.engine.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import io.kiln.engine.model.nn.Parameter;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -27,16 +24,12 @@ public final class TrainingBenchmark {
             AdamW adam = new AdamW(trained, AdamW.Settings.TORCH_DEFAULTS, state);
             Ema ema = new Ema(trained, settings.emaDecay(), state);
             trained.values().forEach(parameter -> parameter.array().setRequiresGradient(true));
-            double update = samplesPerSecond(settings, warmUps, runs, (random, t) -> {
-                backward(stage, random, settings.batchSize());
-                Gradients.clip(trained.values(), settings.clipNorm());
-                adam.step(t, settings.learningRate());
-                ema.update(t);
-                Gradients.zero(trained.values());
-            });
+            UpdateStep step = new UpdateStep(stage, adam, ema, settings);
+            double update = samplesPerSecond(
+                    settings, warmUps, runs, (random, t) -> step.run(random, t, settings.learningRate()));
             double forwardBackward = samplesPerSecond(settings, warmUps, runs, (random, t) -> {
-                backward(stage, random, settings.batchSize());
-                Gradients.zero(trained.values());
+                step.backward(random);
+                step.discardGradients();
             });
             trained.values().forEach(parameter -> parameter.array().setRequiresGradient(false));
             double forward =
@@ -46,15 +39,8 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static void backward(TrainingStage stage, SplittableRandom random, int batchSize) {
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = stage.loss(random, batchSize);
-            collector.backward(loss);
-        }
-    }
-
     private interface Step {
-        void run(SplittableRandom random, long t);
+        void run(SplittableRandom random, int t);
     }
 
     private static double samplesPerSecond(TrainingSettings settings, int warmUps, int runs, Step step) {

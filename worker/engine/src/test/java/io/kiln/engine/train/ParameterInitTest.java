@@ -7,7 +7,14 @@ import ai.djl.ndarray.NDManager;
 import io.kiln.engine.model.clip.CLIPTextConfig;
 import io.kiln.engine.model.clip.CLIPTextModel;
 import io.kiln.engine.model.clip.HiddenAct;
+import io.kiln.engine.model.nn.AttentionSlicing;
+import io.kiln.engine.model.unet.UNet2DConditionModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Fresh weights as torch gives them: uniform by fan-in, norms at identity, embeddings N(0, 0.02²). */
 class ParameterInitTest {
@@ -45,6 +52,34 @@ class ParameterInitTest {
                     .sqrt()
                     .getFloat();
             assertThat(std).isCloseTo(0.02, within(0.001));
+        }
+    }
+
+    @Test
+    void zeroesTheLayersLdmWrapsInZeroModuleAndNothingElse(@TempDir Path dir) throws IOException {
+        ShapesModelFolder folder = new ShapesModelFolder(dir);
+        folder.prepareLdm();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            UNet2DConditionModel unet = new UNet2DConditionModel(folder.unetConfig(), AttentionSlicing.AUTO);
+            ParameterInit.initialise(unet, manager, 3, ParameterInit.LDM_ZERO_MODULES);
+
+            List<String> zeroed = new ArrayList<>();
+            unet.namedParameters().forEach((key, parameter) -> {
+                if (parameter.array().abs().max().getFloat() == 0) {
+                    zeroed.add(key);
+                }
+            });
+            // 7 spatial transformers' proj_out, 8 ResNet blocks' conv2 and conv_out, weight and bias each: 32.
+            assertThat(zeroed.stream().filter(ParameterInit.LDM_ZERO_MODULES))
+                    .hasSize(32)
+                    .contains(
+                            "conv_out.weight",
+                            "down_blocks.0.resnets.0.conv2.weight",
+                            "mid_block.resnets.1.conv2.bias",
+                            "up_blocks.1.attentions.1.proj_out.weight");
+            assertThat(zeroed)
+                    .as("beyond those, only normalisation biases start at zero, as torch starts them")
+                    .allMatch(key -> ParameterInit.LDM_ZERO_MODULES.test(key) || key.matches(".*norm[^.]*\\.bias"));
         }
     }
 

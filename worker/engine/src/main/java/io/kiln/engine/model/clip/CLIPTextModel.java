@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * The text encoder τ_θ of Stable Diffusion 1.x: the text half of CLIP (Radford et al. 2021, "Learning Transferable
- * Visual Models From Natural Language Supervision"), a causal pre-norm transformer over 77 BPE tokens. Module paths
+ * Visual Models From Natural Language Supervision"), a causal pre-norm transformer over the tokenizer's {@code model_max_length} BPE tokens (77 in SD 1.x). Module paths
  * equal transformers' {@code CLIPTextModel} keys; its {@code CLIPTextTransformer} ({@code text_model}) and
  * {@code CLIPEncoder} ({@code text_model.encoder}) only nest the keys, so their forward passes are written out here.
  *

@@ -23,7 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ShapesVocabulary {
     private static final String START = "<|startoftext|>";
     private static final String END = "<|endoftext|>";
-    private static final int MAX_LENGTH = 77;
+    /**
+     * The text encoder's sequence: the longest caption is 14 tokens with its start and end. CLIP's 77 would leave the
+     * cross-attention five parts padding, near-identical whatever the caption, to one part of caption.
+     */
+    static final int MAX_LENGTH = 16;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ShapesVocabulary() {}

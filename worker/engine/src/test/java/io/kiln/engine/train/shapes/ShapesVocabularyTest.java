@@ -43,7 +43,7 @@ class ShapesVocabularyTest {
     }
 
     @Test
-    void encodesACaptionAsOneIdPerWordAndCommaPaddedTo77() {
+    void encodesEveryCaptionWholeAsOneIdPerWordAndCommaPaddedToSixteen() {
         ShapesWorld world = new ShapesWorld(18);
         SplittableRandom random = new SplittableRandom(5);
         for (int i = 0; i < 500; i++) {
@@ -55,7 +55,8 @@ class ShapesVocabularyTest {
                 expected.add(tokenizer.encode(word).untruncatedIds()[1]);
             }
             expected.add(tokenizer.eosId());
-            while (expected.size() < 77) {
+            assertThat(expected).as(caption).hasSizeLessThanOrEqualTo(16);
+            while (expected.size() < 16) {
                 expected.add(tokenizer.padId());
             }
 
@@ -109,11 +110,11 @@ class ShapesVocabularyTest {
     void configuresClipsSpecialTokensAndLengthWithoutAHubModel() throws IOException {
         JsonNode config = JSON.readTree(folder.resolve("tokenizer_config.json").toFile());
 
-        assertThat(config.path("model_max_length").asInt()).isEqualTo(77);
+        assertThat(config.path("model_max_length").asInt()).isEqualTo(16);
         assertThat(config.path("do_lower_case").asBoolean()).isTrue();
         assertThat(config.path("pad_token").asString()).isEqualTo("<|endoftext|>");
         assertThat(config.has("name_or_path")).isFalse();
-        assertThat(tokenizer.maxLength()).isEqualTo(77);
+        assertThat(tokenizer.maxLength()).isEqualTo(16);
         assertThat(tokenizer.padId()).isEqualTo(tokenizer.eosId());
         assertThat(Arrays.asList(folder.toFile().list()))
                 .containsExactlyInAnyOrder(
