@@ -2,7 +2,6 @@ package io.kiln.cli;
 
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.InvalidRequestException;
-import io.kiln.contracts.Sampler;
 import io.kiln.engine.image.ModelHash;
 import io.kiln.engine.image.PngWriter;
 import io.kiln.engine.image.RgbImage;
@@ -75,6 +74,9 @@ final class EvalShapesCommand implements Callable<Integer> {
     @Mixin
     private ModelArguments model;
 
+    @Mixin
+    private SamplingArguments sampling;
+
     @Option(
             names = "--prompts",
             paramLabel = "FILE",
@@ -84,24 +86,6 @@ final class EvalShapesCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the images and report go.")
     private Path out;
-
-    @Option(
-            names = "--sampler",
-            converter = SamplerName.class,
-            description = "ddim, plms, ddpm, euler, euler_ancestral or dpmpp_2m (default: the model's own).")
-    private Sampler sampler;
-
-    @Option(
-            names = "--steps",
-            defaultValue = "" + GenerationRequest.DEFAULT_STEPS,
-            description = "Denoising steps, 1..200 (default: ${DEFAULT-VALUE}).")
-    private int steps;
-
-    @Option(
-            names = "--guidance",
-            defaultValue = "" + GenerationRequest.DEFAULT_GUIDANCE_SCALE,
-            description = "Guidance scale, 0..30 (default: ${DEFAULT-VALUE}).")
-    private double guidance;
 
     @Option(
             names = "--seed",
@@ -140,7 +124,7 @@ final class EvalShapesCommand implements Callable<Integer> {
                     model.model().toString(),
                     first.sampling().sampler(),
                     first.sampling().steps(),
-                    guidance,
+                    sampling.guidance(),
                     seed,
                     score,
                     judged);
@@ -156,7 +140,7 @@ final class EvalShapesCommand implements Callable<Integer> {
 
             console.printf(
                     "%s, %s, %d steps, guidance %s, seeds %d..%d%n",
-                    sd.name(), report.sampler(), report.steps(), guidance, seed, seed + prompts.size() - 1);
+                    sd.name(), report.sampler(), report.steps(), sampling.guidance(), seed, seed + prompts.size() - 1);
             console.print(score.report());
             console.println("overall " + EvalReport.percent(score.overallAccuracy()));
             console.println("wrote " + out.resolve("contact-sheet.png") + " and " + out.resolve("report.json"));
@@ -199,12 +183,9 @@ final class EvalShapesCommand implements Callable<Integer> {
         for (int i = 0; i < prompts.size(); i++) {
             GenerationRequest request;
             try {
-                request = GenerationRequest.builder()
+                request = sampling.applyTo(GenerationRequest.builder())
                         .jobId(String.format(Locale.ROOT, "eval-%03d", i))
                         .prompt(prompts.get(i))
-                        .numInferenceSteps(steps)
-                        .guidanceScale(guidance)
-                        .sampler(sampler)
                         .seed(seed + i)
                         .build();
             } catch (InvalidRequestException e) {

@@ -2,7 +2,6 @@ package io.kiln.cli;
 
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.InvalidRequestException;
-import io.kiln.contracts.Sampler;
 import io.kiln.contracts.SeedSource;
 import io.kiln.contracts.Violation;
 import io.kiln.engine.image.InitImage;
@@ -67,30 +66,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     private ModelArguments model;
 
+    @Mixin
+    private SamplingArguments sampling;
+
     @Option(names = "--prompt", required = true, description = "What to draw.")
     private String prompt;
 
     @Option(names = "--negative-prompt", defaultValue = "", description = "What to steer away from.")
     private String negativePrompt;
-
-    @Option(
-            names = "--steps",
-            defaultValue = "" + GenerationRequest.DEFAULT_STEPS,
-            description = "Denoising steps, 1..200 (default: ${DEFAULT-VALUE}).")
-    private int steps;
-
-    @Option(
-            names = "--guidance",
-            defaultValue = "" + GenerationRequest.DEFAULT_GUIDANCE_SCALE,
-            description = "Guidance scale, 0..30 (default: ${DEFAULT-VALUE}).")
-    private double guidance;
-
-    @Option(
-            names = "--sampler",
-            converter = SamplerName.class,
-            description = "ddim, plms, ddpm, euler, euler_ancestral or dpmpp_2m (default: the model's own, plms for"
-                    + " SD 1.5).")
-    private Sampler sampler;
 
     @Option(names = "--eta", defaultValue = "0", description = "DDIM's η, 0..1 (default: ${DEFAULT-VALUE}).")
     private double eta;
@@ -170,15 +153,12 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         GenerationRequest request = null;
         try {
-            request = GenerationRequest.builder()
+            request = sampling.applyTo(GenerationRequest.builder())
                     .jobId("cli")
                     .prompt(prompt)
                     .negativePrompt(negativePrompt)
                     .width(width)
                     .height(height)
-                    .numInferenceSteps(steps)
-                    .guidanceScale(guidance)
-                    .sampler(sampler)
                     .eta(eta)
                     .seed(seed != null ? seed : SeedSource.secureRandom().nextSeed())
                     .numImages(numImages)
