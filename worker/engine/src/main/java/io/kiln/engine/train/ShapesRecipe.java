@@ -36,8 +36,11 @@ public final class ShapesRecipe {
         return new VaeStage(folder, world(), seed, weights);
     }
 
-    /** What each timestep's error weighs in stage 2's loss. */
-    public static final TimestepWeighting LDM_WEIGHTING = TimestepWeighting.UNIFORM;
+    /**
+     * What each timestep's error weighs in stage 2's loss. Side by side, 3,000 updates each, SNR + 1 drew the held-out
+     * prompts' colours and backgrounds right 97.9 % and 100 % of the time, the uniform loss 27.1 % and 18.8 %.
+     */
+    public static final TimestepWeighting LDM_WEIGHTING = TimestepWeighting.SNR_PLUS_ONE;
 
     public static LdmStage ldmStage(ShapesModelFolder folder, long seed, NDManager weights) throws IOException {
         return ldmStage(folder, LDM_WEIGHTING, seed, weights);
@@ -53,6 +56,6 @@ public final class ShapesRecipe {
     }
 
     public static TrainingSettings ldmSettings(long seed) {
-        return new TrainingSettings(3600, 32, 6e-4, 200, 1.0, 0.999, CHECKPOINT_EVERY, seed);
+        return new TrainingSettings(3000, 32, 6e-4, 200, 1.0, 0.999, CHECKPOINT_EVERY, seed);
     }
 }

@@ -14,12 +14,16 @@ import io.kiln.engine.pipeline.Prompt;
 import io.kiln.engine.pipeline.Sampling;
 import io.kiln.engine.pipeline.SeededNoise;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
+import io.kiln.engine.sampling.Sampler;
+import io.kiln.engine.train.shapes.CaptionParser;
+import io.kiln.engine.train.shapes.Expectation;
 import io.kiln.engine.train.shapes.Judgement;
 import io.kiln.engine.train.shapes.SceneAnalyzer;
 import io.kiln.engine.train.shapes.ShapesWorld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,11 +31,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The model the repository ships is a diffusers folder the engine serves at its native size, small enough to keep in
- * the repository. Its accuracy is measured by {@code kiln eval-shapes} and reported in docs/MODEL_CARD.md; it does
- * not yet draw the requested colours reliably enough to assert them here (issue 18 stays open for that).
+ * the repository, and it draws the colours it is asked for: a regression anywhere in the engine's text encoder, UNet,
+ * sampler or decoder shows here as wrong colours. Its full accuracy is measured by {@code kiln eval-shapes} and
+ * reported in docs/MODEL_CARD.md.
  */
 class KilnShapesModelTest {
     private static final int STEPS = 20;
+
+    /** Every colour once as the shape's and once as the background's. */
+    private static final List<String> COLOUR_PROMPTS = List.of(
+            "a red circle on a blue background",
+            "a green square on a yellow background",
+            "a blue triangle on a white background",
+            "a yellow circle on a purple background",
+            "a purple square on an orange background",
+            "an orange triangle on a black background",
+            "a white circle on a green background",
+            "a black square on a red background");
 
     @Test
     void drawsShapesOnAPlainBackgroundAtItsNativeSize() throws IOException {
@@ -55,6 +71,44 @@ class KilnShapesModelTest {
             assertThat(judged.foundShape())
                     .as("one shape stands out of a plain background: %s", judged)
                     .isTrue();
+        }
+    }
+
+    @Test
+    void drawsTheColoursAPromptAsksFor() throws IOException {
+        List<Expectation> asked =
+                COLOUR_PROMPTS.stream().map(CaptionParser::parse).toList();
+        List<GenerationJob> jobs = new ArrayList<>();
+        for (int i = 0; i < COLOUR_PROMPTS.size(); i++) {
+            jobs.add(GenerationJob.txt2img(
+                    "colour-" + i,
+                    new Prompt(COLOUR_PROMPTS.get(i), "", 7.5),
+                    ImageSize.square(ShapesWorld.IMAGE_SIDE),
+                    new Sampling(Sampler.PLMS, STEPS, 0),
+                    i,
+                    1));
+        }
+        try (StableDiffusionModel model = ModelLoader.load(model(), Optional.empty(), ModelOptions.cpu())) {
+            List<JobResult> results =
+                    new StableDiffusionPipeline(model, new SeededNoise()).generate(jobs, ProgressListener.NONE);
+
+            List<String> wrongColour = new ArrayList<>();
+            List<String> wrongBackground = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                Judgement judged =
+                        SceneAnalyzer.judge(results.get(i).images().getFirst().image());
+                String verdict = COLOUR_PROMPTS.get(i) + " → " + judged;
+                if (judged.colour() != asked.get(i).colour()) {
+                    wrongColour.add(verdict);
+                }
+                if (judged.background() != asked.get(i).background()) {
+                    wrongBackground.add(verdict);
+                }
+            }
+            assertThat(wrongColour).isEmpty();
+            // At these 20 steps the shipped model gets 7 of the 8 backgrounds (the white circle's comes out orange);
+            // at its default 50 steps, all 48 held-out prompts' (docs/MODEL_CARD.md).
+            assertThat(wrongBackground).hasSizeLessThanOrEqualTo(1);
         }
     }
 
