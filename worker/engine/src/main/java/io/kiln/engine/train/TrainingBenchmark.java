@@ -20,6 +20,10 @@ public final class TrainingBenchmark {
     /** Times {@code runs} steps of each kind after {@code warmUps} untimed ones. */
     public static Throughput measure(TrainingStage stage, TrainingSettings settings, int warmUps, int runs) {
         Map<String, Parameter> trained = stage.trained();
+        // One untimed pass over the batches the runs draw fills what a stage keeps per example (the LDM stage's
+        // encoded scenes), so every kind of step is timed in the steady state a long run reaches.
+        samplesPerSecond(settings, 0, warmUps + runs, (random, t) -> stage.loss(random, settings.batchSize())
+                .getFloat());
         try (NDManager state = NDManager.newBaseManager()) {
             AdamW adam = new AdamW(trained, AdamW.Settings.TORCH_DEFAULTS, state);
             Ema ema = new Ema(trained, settings.emaDecay(), state);
