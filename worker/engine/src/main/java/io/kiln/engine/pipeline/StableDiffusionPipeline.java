@@ -15,6 +15,7 @@ import io.kiln.engine.sampling.Scheduler;
 import io.kiln.engine.sampling.StepResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Text-to-image and image-to-image with Stable Diffusion 1.x, as the latent diffusion paper (Rombach et al. 2022)
@@ -51,6 +52,21 @@ public final class StableDiffusionPipeline {
      *     that do
      */
     public List<JobResult> generate(List<GenerationJob> jobs, ProgressListener progress, PipelineTrace trace) {
+        return run(jobs, progress, StepBoundary.NEVER, trace).orElseThrow();
+    }
+
+    /**
+     * Generates every job of a compatible batch, asking {@code boundary} after each denoising step whether to go on.
+     *
+     * @return the results in the jobs' order, or empty when {@code boundary} stopped the batch
+     */
+    public Optional<List<JobResult>> generateUnlessStopped(
+            List<GenerationJob> jobs, ProgressListener progress, StepBoundary boundary) {
+        return run(jobs, progress, boundary, PipelineTrace.NONE);
+    }
+
+    private Optional<List<JobResult>> run(
+            List<GenerationJob> jobs, ProgressListener progress, StepBoundary boundary, PipelineTrace trace) {
         Batch batch = Batch.of(jobs, model.schedulerConfig(), noise);
         Sampling sampling = batch.key().sampling();
         try (NDManager run = NDManager.newBaseManager(model.options().device());
@@ -67,13 +83,17 @@ public final class StableDiffusionPipeline {
             NDArray latents = startLatents(batch, scheduler, start, run); // (B, 4, h, w)
             trace.startLatents(latents);
 
-            // 3. denoise
-            latents = denoise(batch, scheduler, start, prompts, latents, progress, trace);
+            // 3. denoise, unless the boundary stops the batch between two steps
+            Optional<NDArray> denoised =
+                    denoise(batch, scheduler, start, prompts, latents, new Observers(progress, boundary), trace);
+            if (denoised.isEmpty()) {
+                return Optional.empty();
+            }
 
             // 4. decode
-            NDArray images = decode(latents); // (B, H, W, 3) in [0, 1]
+            NDArray images = decode(denoised.get()); // (B, H, W, 3) in [0, 1]
             trace.image(images);
-            return batch.results(toRgb(images), prompts.truncated());
+            return Optional.of(batch.results(toRgb(images), prompts.truncated()));
         }
     }
 
@@ -146,13 +166,17 @@ public final class StableDiffusionPipeline {
         });
     }
 
-    private NDArray denoise(
+    /** What hears of each denoising step: the boundary first, which may stop the batch, then each job's progress. */
+    private record Observers(ProgressListener progress, StepBoundary boundary) {}
+
+    /** The denoised latents, (B, 4, h, w); empty when the boundary stopped the batch, whose latents are then freed. */
+    private Optional<NDArray> denoise(
             Batch batch,
             Scheduler scheduler,
             int start,
             PromptEmbeddings prompts,
             NDArray latents,
-            ProgressListener progress,
+            Observers observers,
             PipelineTrace trace) {
         int total = scheduler.timesteps().length - start;
         NDArray scales = batch.guidanceScales(latents.getManager()); // (B, 1, 1, 1)
@@ -167,11 +191,16 @@ public final class StableDiffusionPipeline {
             }
             latents = step.prevSample();
             trace.latents(i - start, latents);
+            int done = i - start + 1;
+            if (!observers.boundary().proceed(done, total)) {
+                latents.close();
+                return Optional.empty();
+            }
             for (GenerationJob job : batch.jobs()) {
-                progress.stepDone(job.jobId(), i - start + 1, total);
+                observers.progress().stepDone(job.jobId(), done, total);
             }
         }
-        return latents;
+        return Optional.of(latents);
     }
 
     /** The guided noise prediction ε = ε_u + s·(ε_c − ε_u) for every image, (B, 4, h, w). */

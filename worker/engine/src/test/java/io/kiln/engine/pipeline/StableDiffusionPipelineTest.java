@@ -97,6 +97,40 @@ class StableDiffusionPipelineTest {
     }
 
     @Test
+    void stopsBetweenStepsWhenTheBoundarySaysSoBeforeReportingThatStep() {
+        List<String> asked = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+
+        var stopped = pipeline.generateUnlessStopped(
+                List.of(job("a", Sampler.DDIM, 7.5, 1, 1), job("b", Sampler.DDIM, 3, 2, 1)),
+                (jobId, step, total) -> steps.add(jobId + " " + step + "/" + total),
+                (done, total) -> {
+                    asked.add(done + "/" + total);
+                    return done < 2;
+                });
+
+        assertThat(stopped).isEmpty();
+        assertThat(asked).containsExactly("1/3", "2/3");
+        assertThat(steps).containsExactly("a 1/3", "b 1/3");
+    }
+
+    @Test
+    void aBoundaryThatNeverStopsGivesTheImagesOfAPlainRun() {
+        GenerationJob one = job("one", Sampler.DDIM, 7.5, 5, 1);
+        RgbImage plain = pipeline.generate(List.of(one), ProgressListener.NONE)
+                .getFirst()
+                .images()
+                .getFirst()
+                .image();
+
+        var bounded = pipeline.generateUnlessStopped(List.of(one), ProgressListener.NONE, StepBoundary.NEVER);
+
+        assertThat(bounded).hasValueSatisfying(results -> assertThat(maxLevelDifference(
+                        results.getFirst().images().getFirst().image(), plain))
+                .isZero());
+    }
+
+    @Test
     void runsTheUNetOnTheConditionalRowsAloneWhenNoJobAsksForGuidance() {
         List<Long> rows = new ArrayList<>();
         PipelineTrace trace = new PipelineTrace() {

@@ -6,6 +6,7 @@ import io.kiln.engine.pipeline.GenerationJob;
 import io.kiln.engine.pipeline.JobResult;
 import io.kiln.engine.pipeline.ProgressListener;
 import io.kiln.engine.pipeline.StableDiffusionPipeline;
+import io.kiln.engine.pipeline.StepBoundary;
 import io.kiln.worker.control.Cancellations;
 import io.kiln.worker.failure.FailureKind;
 import io.kiln.worker.failure.JobFailure;
@@ -258,12 +259,14 @@ final class BatchEngine implements AutoCloseable {
         List<GenerationJob> jobs = part.stream().map(Prepared::generation).toList();
         Instant begin = clock.instant();
         var steps = new StepWatch(without(part, cancelledEarly), cancelledEarly, begin);
-        List<JobResult> results;
-        try {
-            results = pipeline.generate(jobs, steps);
-        } catch (AllCancelled e) {
+        Optional<List<JobResult>> generated = pipeline.generateUnlessStopped(jobs, steps, steps);
+        if (generated.isEmpty()) {
+            if (steps.abandoned()) {
+                throw new Abandoned();
+            }
             return part.stream().map(p -> Ran.STOPPED).toList();
         }
+        List<JobResult> results = generated.get();
         Instant end = clock.instant();
         Instant denoised = steps.lastStepAt();
         List<Ran> ran = new ArrayList<>();
@@ -328,16 +331,7 @@ final class BatchEngine implements AutoCloseable {
         static final Ran STOPPED = new Ran(null, null);
     }
 
-    /** Thrown between steps when no job of the running part is wanted any more. */
-    private static final class AllCancelled extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        AllCancelled() {
-            super("every job of the batch was cancelled", null, false, false);
-        }
-    }
-
-    /** Thrown between steps when shutdown has no time left for the batch. */
+    /** Thrown when shutdown stopped the batch between two steps, having no time left for it. */
     private static final class Abandoned extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -347,17 +341,17 @@ final class BatchEngine implements AutoCloseable {
     }
 
     /**
-     * Watches the steps of one pipeline run: sends progress, times each step, ends each job cancelled since the last
-     * step, and stops the run when it was abandoned or all its jobs were cancelled. The pipeline reports every job
-     * after every step; the first report of a step marks the step's end.
+     * Watches the steps of one pipeline run. At each step boundary it times the step, ends each job cancelled since
+     * the last one, and stops the run when shutdown abandoned it or all its jobs were cancelled; then it sends the
+     * progress of the jobs still running.
      */
-    private final class StepWatch implements ProgressListener {
+    private final class StepWatch implements StepBoundary, ProgressListener {
         /** The part's jobs not yet cancelled. */
         private final List<Prepared> running;
 
         private final Set<Prepared> cancelledEarly;
         private Instant lastStepAt;
-        private int lastStep;
+        private boolean abandoned;
 
         StepWatch(List<Prepared> part, Set<Prepared> cancelledEarly, Instant begin) {
             this.running = new ArrayList<>(part);
@@ -369,23 +363,28 @@ final class BatchEngine implements AutoCloseable {
             return lastStepAt;
         }
 
+        /** Whether the run stopped because shutdown abandoned it. */
+        boolean abandoned() {
+            return abandoned;
+        }
+
+        @Override
+        public boolean proceed(int done, int total) {
+            Instant now = clock.instant();
+            metrics.step(Duration.between(lastStepAt, now));
+            lastStepAt = now;
+            if (abandoning) {
+                abandoned = true;
+                return false;
+            }
+            endCancelled();
+            return !running.isEmpty();
+        }
+
         @Override
         public void stepDone(String jobId, int step, int total) {
-            Instant now = clock.instant();
-            if (step != lastStep) {
-                metrics.step(Duration.between(lastStepAt, now));
-                lastStep = step;
-                lastStepAt = now;
-                if (abandoning) {
-                    throw new Abandoned();
-                }
-                endCancelled();
-                if (running.isEmpty()) {
-                    throw new AllCancelled();
-                }
-            }
             if (running.stream().anyMatch(p -> p.job.spec().jobId().equals(jobId))) {
-                live.progress(jobId, step, total, now);
+                live.progress(jobId, step, total, lastStepAt);
             }
         }
 
