@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             DlqCommand.class,
             WorkerCommand.class,
+            SoakCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Kiln implements Runnable {
