@@ -10,9 +10,13 @@ import io.kiln.infra.local.process.LocalS3Config;
 import io.kiln.infra.local.process.S3Storage;
 import io.kiln.infra.local.process.ServerJit;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * can be stopped and started again on the same port over the same files, and worker JVMs that can be killed, stopped
  * and restarted under the same worker id.
  *
- * <p>It watches its workers: an exit that the soak did not cause, or a stop on SIGTERM with another code than a
- * graceful one, is kept as an {@linkplain #unexpectedExits() unexpected exit}.
+ * <p>It watches its workers: an exit that the soak did not cause, or a SIGTERM after which the worker did not log its
+ * graceful stop, is kept as an {@linkplain #unexpectedExits() unexpected exit}.
  */
 final class SoakCluster implements AutoCloseable {
     /** The partitions of the job topic: more than the workers, so that each holds several. */
@@ -40,8 +44,14 @@ final class SoakCluster implements AutoCloseable {
     private static final Duration WORKER_GRACE = Duration.ofSeconds(10);
     private static final Duration WORKER_READY = Duration.ofMinutes(2);
 
-    /** The exit codes of a worker stopped by SIGTERM: 0 from its own exit, 143 when the JVM's handler won the race. */
-    private static final List<Integer> GRACEFUL_EXITS = List.of(0, 143);
+    /**
+     * What a worker logs at the end of a graceful stop. Its exit code cannot tell: the JVM exits 143 on SIGTERM however
+     * the shutdown hook's stop went.
+     */
+    private static final String STOPPED_LINE = "PollLoop - stopped; ";
+
+    /** A line at this level in a worker's log is something an operator must look at. */
+    private static final String ERROR_LEVEL = " ERROR ";
 
     private final Path dir;
     private final Path model;
@@ -51,18 +61,33 @@ final class SoakCluster implements AutoCloseable {
     private LocalKafka kafka;
     private LocalS3 s3;
     private final Map<String, RunningWorker> workers = new LinkedHashMap<>();
+    private final List<RunningWorker> launched = new ArrayList<>();
     private final int workerCount;
     private final List<String> unexpectedExits = Collections.synchronizedList(new ArrayList<>());
 
-    /** A worker's process and whether the soak itself is stopping it. */
+    /** A worker's process, where its lines start in its log, and whether the soak itself is stopping it. */
     private static final class RunningWorker {
         final LocalProcesses.Child child;
         final int httpPort;
+        final long logStart;
         volatile boolean stopping;
 
-        RunningWorker(LocalProcesses.Child child, int httpPort) {
+        RunningWorker(LocalProcesses.Child child, int httpPort, long logStart) {
             this.child = child;
             this.httpPort = httpPort;
+            this.logStart = logStart;
+        }
+
+        /** What this run of the worker has logged so far. */
+        List<String> log() {
+            try (RandomAccessFile file = new RandomAccessFile(child.logFile().toFile(), "r")) {
+                byte[] bytes = new byte[Math.toIntExact(Math.max(0, file.length() - logStart))];
+                file.seek(logStart);
+                file.readFully(bytes);
+                return new String(bytes, StandardCharsets.UTF_8).lines().toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + child.logFile(), e);
+            }
         }
     }
 
@@ -73,7 +98,12 @@ final class SoakCluster implements AutoCloseable {
         this.processes = new LocalProcesses(dir);
         this.kafka = LocalKafka.start(kafkaConfig(0));
         this.kafkaPort = port(kafka.endpoint());
-        this.s3 = LocalS3.start(s3Config(0));
+        try {
+            this.s3 = LocalS3.start(s3Config(0));
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
         this.s3Endpoint = s3.endpoint();
     }
 
@@ -132,9 +162,9 @@ final class SoakCluster implements AutoCloseable {
         if (!worker.child.process().waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             throw worker.child.failure("still runs " + patience + " after SIGTERM");
         }
-        int exit = worker.child.process().exitValue();
-        if (!GRACEFUL_EXITS.contains(exit)) {
-            unexpectedExits.add(name + " exited with " + exit + " on SIGTERM; log " + worker.child.logFile());
+        if (worker.log().stream().noneMatch(line -> line.contains(STOPPED_LINE))) {
+            unexpectedExits.add(name + " (pid " + worker.child.pid() + ") did not stop gracefully on SIGTERM; log "
+                    + worker.child.logFile());
         }
     }
 
@@ -170,6 +200,17 @@ final class SoakCluster implements AutoCloseable {
         s3 = LocalS3.start(s3Config(s3Endpoint.endpoint().getPort()));
     }
 
+    /** Every line logged at ERROR by any run of any worker, with the worker's name: none is expected. */
+    synchronized List<String> errorLines() {
+        List<String> errors = new ArrayList<>();
+        for (RunningWorker worker : launched) {
+            worker.log().stream()
+                    .filter(line -> line.contains(ERROR_LEVEL))
+                    .forEach(line -> errors.add(worker.child.name() + ": " + line));
+        }
+        return errors;
+    }
+
     /** Every worker exit the soak did not cause, each with its log file. */
     List<String> unexpectedExits() {
         synchronized (unexpectedExits) {
@@ -185,12 +226,22 @@ final class SoakCluster implements AutoCloseable {
             worker.stopping = true;
             running.add(worker.child.process().toHandle());
         }
-        LocalProcesses.stop(running.stream().filter(ProcessHandle::isAlive).toList(), WORKER_GRACE.plusSeconds(20));
-        if (kafka != null) {
-            kafka.close();
+        try {
+            LocalProcesses.stop(running.stream().filter(ProcessHandle::isAlive).toList(), WORKER_GRACE.plusSeconds(20));
+        } finally {
+            closeServers();
         }
-        if (s3 != null) {
-            s3.close();
+    }
+
+    private void closeServers() {
+        try {
+            if (kafka != null) {
+                kafka.close();
+            }
+        } finally {
+            if (s3 != null) {
+                s3.close();
+            }
         }
     }
 
@@ -208,8 +259,11 @@ final class SoakCluster implements AutoCloseable {
             throw new IllegalStateException(name + " still runs as pid " + previous.child.pid());
         }
         int httpPort = freePort();
-        RunningWorker worker = new RunningWorker(processes.start(workerCommand(name, httpPort), true), httpPort);
+        long logStart = sizeOf(processes.logFile(name));
+        RunningWorker worker =
+                new RunningWorker(processes.start(workerCommand(name, httpPort), true), httpPort, logStart);
         workers.put(name, worker);
+        launched.add(worker);
         worker.child.process().onExit().thenAccept(process -> {
             if (!worker.stopping) {
                 unexpectedExits.add(name + " (pid " + process.pid() + ") exited by itself with " + process.exitValue()
@@ -272,11 +326,19 @@ final class SoakCluster implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("no free port on 127.0.0.1", e);
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
     }
 }

@@ -12,13 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -29,19 +34,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * topics and the dead letters, on a thread of its own.
  *
  * <p>Every few seconds it also checks the promise behind the workers' commits: it reads the group's committed offsets,
- * catches up with every topic it reads, and requires each record below a committed offset to be settled, by a terminal
- * event or by a copy on a later retry topic. A worker committing past a job it had not finished would fail it.
+ * catches up with every topic it reads ({@link #checkCommits}), and requires each record below a committed offset to
+ * be settled, by a terminal event or by a copy on a later retry topic. A worker committing past a job it had not
+ * finished would fail it.
  */
 final class SoakLedger implements AutoCloseable {
     /** How often the committed offsets are checked. */
     private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
 
     /**
-     * How long after reading the committed offsets the ledger reads the topics' ends: a transaction's markers reach
-     * the group's offsets and the event partitions one after the other, so a check made at once could see the commit
-     * and not yet the events it carried.
+     * How long a check may take to read up to the marks it set: past it (an outage, or a transaction a killed worker
+     * left open until the broker aborts it) the check is skipped.
      */
-    private static final Duration MARKER_ALLOWANCE = Duration.ofSeconds(2);
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
     /** A request record the soak sent, where it landed and when. */
     record Sent(String jobId, TopicPartition partition, long offset, long sentAtNanos) {}
@@ -80,12 +85,19 @@ final class SoakLedger implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class.getName()));
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : readTopics()) {
-            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : readTopics()) {
+                consumer.partitionsFor(topic)
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        } catch (RuntimeException e) {
+            consumer.close();
+            admin.close();
+            throw e;
         }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
         this.thread = Thread.ofPlatform().name("soak-ledger").daemon().start(this::run);
     }
 
@@ -165,21 +177,12 @@ final class SoakLedger implements AutoCloseable {
 
     private void run() {
         long nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
-        Map<TopicPartition, OffsetAndMetadata> committed = null;
-        long committedAt = 0;
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 readOnce();
-                long now = System.nanoTime();
-                if (committed == null && now >= nextCheck) {
-                    committed = committedOffsets();
-                    committedAt = now;
-                    nextCheck = now + CHECK_EVERY.toNanos();
-                } else if (committed != null && now - committedAt >= MARKER_ALLOWANCE.toNanos()) {
-                    if (caughtUp()) {
-                        check(committed);
-                    }
-                    committed = null;
+                if (System.nanoTime() >= nextCheck) {
+                    checkCommits();
+                    nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
                 }
             }
         } catch (WakeupException e) {
@@ -202,29 +205,46 @@ final class SoakLedger implements AutoCloseable {
         }
     }
 
-    /** The group's committed offsets, or null when the broker cannot say (an outage: this check is skipped). */
-    private Map<TopicPartition, OffsetAndMetadata> committedOffsets() {
-        try {
-            return admin.listConsumerGroupOffsets(SoakCluster.group())
-                    .partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return null;
+    /**
+     * One check of the commits. It reads the group's committed offsets first, then every partition's high watermark:
+     * the records of a transaction whose offsets are committed were all written before that commit, so they lie below
+     * those marks. Reading {@code read_committed} up to the marks therefore sees everything the committed offsets
+     * settled, whatever order the transaction's markers arrive in.
+     */
+    private void checkCommits() {
+        Optional<Map<TopicPartition, OffsetAndMetadata>> committed =
+                answer(admin.listConsumerGroupOffsets(SoakCluster.group()).partitionsToOffsetAndMetadata());
+        if (committed.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        consumer.assignment().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        // Admin reads uncommitted by default: the high watermark, past any transaction still open
+        Optional<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> marks =
+                answer(admin.listOffsets(latest).all());
+        if (marks.isPresent() && readUpTo(marks.get())) {
+            check(committed.get());
         }
     }
 
-    /** Reads up to the last stable offset each partition has now; false when that cannot be done (an outage). */
-    private boolean caughtUp() {
-        Map<TopicPartition, Long> ends;
+    /** The broker's answer, or empty when it has none within 10 s (an outage: that check is skipped). */
+    private static <T> Optional<T> answer(KafkaFuture<T> future) {
         try {
-            ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(10));
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            return false;
+            return Optional.of(future.get(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+    }
+
+    /** Reads until every partition's position reaches its mark; false when that takes longer than {@link #CATCH_UP}. */
+    private boolean readUpTo(Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> marks) {
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (marks.entrySet().stream()
+                .anyMatch(mark ->
+                        consumer.position(mark.getKey()) < mark.getValue().offset())) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -309,9 +329,15 @@ final class SoakLedger implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        consumer.wakeup();
-        thread.join(Duration.ofSeconds(30));
-        consumer.close();
-        admin.close();
+        try {
+            consumer.wakeup();
+            thread.join(Duration.ofSeconds(30));
+            // a consumer is used by one thread at a time: one still held by a stuck reader is left to the JVM's exit
+            if (!thread.isAlive()) {
+                consumer.close();
+            }
+        } finally {
+            admin.close();
+        }
     }
 }

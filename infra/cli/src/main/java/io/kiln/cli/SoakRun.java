@@ -84,7 +84,6 @@ final class SoakRun {
 
             // 1. jobs flow while the faults happen
             List<GenerationRequest> jobs = jobs("soak", settings.jobs());
-            List<String> ids = jobs.stream().map(GenerationRequest::jobId).toList();
             long start = System.nanoTime();
             Thread sending = Thread.ofPlatform().name("soak-submitter").start(() -> {
                 try {
@@ -93,9 +92,20 @@ final class SoakRun {
                     Thread.currentThread().interrupt();
                 }
             });
-            plan.run(cluster, log);
-            sending.join();
+            try {
+                plan.run(cluster, log);
+            } catch (RuntimeException | InterruptedException e) {
+                sending.interrupt();
+                throw e;
+            } finally {
+                sending.join();
+            }
             long faultsOver = System.nanoTime();
+            // a record the broker never acknowledged was never a job: the soak's own producer gave it up
+            List<String> ids = jobs.stream()
+                    .map(GenerationRequest::jobId)
+                    .filter(id -> !submitter.refusedIds().contains(id))
+                    .toList();
 
             // 2. every job ends, and no second terminal event follows within the quiet period
             awaitTerminal(ledger, ids);
@@ -120,6 +130,7 @@ final class SoakRun {
             violations.addAll(ledger.violations());
             List<String> exits = cluster.unexpectedExits();
             violations.addAll(exits);
+            cluster.errorLines().forEach(line -> violations.add("logged at ERROR by " + line));
             return new SoakReport(
                     jobFigures,
                     fuzzFigures,
@@ -235,8 +246,10 @@ final class SoakRun {
         }
         long start = System.nanoTime();
         submitter.sendAll(records);
-        List<String> ids =
-                records.stream().map(SoakSubmitter.Outgoing::outcomeJobId).toList();
+        List<String> ids = records.stream()
+                .map(SoakSubmitter.Outgoing::outcomeJobId)
+                .filter(id -> !submitter.refusedIds().contains(id))
+                .toList();
         awaitTerminal(ledger, ids);
         log.accept(String.format(
                 Locale.ROOT,

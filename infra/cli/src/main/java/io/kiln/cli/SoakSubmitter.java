@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,7 +25,7 @@ final class SoakSubmitter implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final SoakLedger ledger;
-    private final AtomicInteger refused = new AtomicInteger();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     SoakSubmitter(String bootstrapServers, SoakLedger ledger) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -69,7 +70,12 @@ final class SoakSubmitter implements AutoCloseable {
 
     /** Records the broker refused for good: never accepted, so never a job. */
     int refused() {
-        return refused.get();
+        return refused.size();
+    }
+
+    /** The outcome job ids of the records the broker refused. */
+    Set<String> refusedIds() {
+        return Set.copyOf(refused);
     }
 
     private void send(Outgoing outgoing) {
@@ -79,7 +85,7 @@ final class SoakSubmitter implements AutoCloseable {
         long sentAt = System.nanoTime();
         producer.send(record, (metadata, failure) -> {
             if (failure != null) {
-                refused.incrementAndGet();
+                refused.add(outgoing.outcomeJobId());
             } else {
                 ledger.sent(new SoakLedger.Sent(
                         outgoing.outcomeJobId(),
