@@ -156,7 +156,6 @@ final class SoakCluster implements AutoCloseable {
     void terminate(String name) throws InterruptedException {
         RunningWorker worker = worker(name);
         worker.stopping = true;
-        // through the handle: Process.destroy() is the same signal, but the handle says what is meant
         worker.child.process().toHandle().destroy();
         Duration patience = WORKER_GRACE.plusSeconds(30);
         if (!worker.child.process().waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -2,6 +2,7 @@ package io.kiln.cli;
 
 import io.kiln.bench.TinyRandomModel;
 import io.kiln.clients.S3ClientFactory;
+import io.kiln.contracts.ContractSchema;
 import io.kiln.contracts.GenerationRequest;
 import io.kiln.contracts.JobEvent;
 import io.kiln.contracts.JobEventEnvelope;
@@ -11,18 +12,22 @@ import io.kiln.contracts.RequestParser;
 import io.kiln.contracts.Sampler;
 import io.kiln.contracts.Topics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -330,12 +335,11 @@ final class SoakRun {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(SoakCluster.group())
                 .partitionsToOffsetAndMetadata()
                 .get(10, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < SoakCluster.PARTITIONS; p++) {
             latest.put(new TopicPartition(Topics.JOBS, p), OffsetSpec.latest());
         }
-        Map<TopicPartition, Long> behind =
-                new java.util.TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
+        Map<TopicPartition, Long> behind = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
         admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((partition, end) -> {
             OffsetAndMetadata at = committed.get(partition);
             long committedOffset = at == null ? 0 : at.offset();
@@ -374,11 +378,11 @@ final class SoakRun {
         static final Set<String> NAMES = read();
 
         private static Set<String> read() {
-            try (var in = io.kiln.contracts.ContractSchema.GENERATION_REQUEST.open()) {
+            try (var in = ContractSchema.GENERATION_REQUEST.open()) {
                 JsonNode schema = JsonCodec.mapper().readTree(in);
                 return Set.copyOf(schema.get("properties").propertyNames());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }
