@@ -24,7 +24,9 @@ class SoakCommandIT {
 
         Process soak =
                 KilnProcess.start(root, output, "soak", "--jobs", "300", "--fuzz", "2000", "--dir", dir.toString());
-        boolean finished = soak.waitFor(12, TimeUnit.MINUTES);
+        // 5 to 10 minutes on two cores (the damaged records settled in 110 s in one clean-clone run, 384 s in the
+        // next); the soak itself fails when its workers go two minutes without ending a job
+        boolean finished = soak.waitFor(20, TimeUnit.MINUTES);
         if (!finished) {
             soak.destroy();
             soak.waitFor(1, TimeUnit.MINUTES);
@@ -32,7 +34,7 @@ class SoakCommandIT {
         String printed = Files.readString(output, StandardCharsets.UTF_8);
 
         assertThat(finished)
-                .as("the soak finished within 12 minutes:%n%s", printed)
+                .as("the soak finished within 20 minutes:%n%s", printed)
                 .isTrue();
         assertThat(soak.exitValue()).as(printed).isZero();
         assertThat(printed)
